@@ -1,0 +1,271 @@
+"""Full builds and incremental updates of the index from the content folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer import generations
+from indexer.page import Page, PageError, parse_page
+from indexer.schema import PATH, build_schema, page_document
+
+Progress = Callable[[int], None]  # called with how many pages were just handled
+PARALLEL_FROM = 400  # below this many pages, a process pool costs more than it saves
+
+
+@dataclass
+class SourceFile:
+    relative: str
+    path: Path
+    mtime_ns: int
+    size: int
+
+
+@dataclass
+class BuildReport:
+    """What a build or update did, for the CLI's summary and for tests."""
+
+    generation: int | None = None
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: list[PageError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pages: int = 0
+    seconds_parsing: float = 0.0
+    seconds_indexing: float = 0.0
+
+    @property
+    def touched(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+
+def scan_content(content_dir: Path) -> tuple[list[SourceFile], list[PageError]]:
+    """Every page file under the content folder; links that leave it are refused."""
+    root = content_dir.resolve()
+    files: list[SourceFile] = []
+    problems: list[PageError] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith((".html", ".htm")):
+                continue
+            path = Path(dirpath) / name
+            relative = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    problems.append(PageError(relative, "a link to a file outside content/"))
+                    continue
+            try:
+                stat = path.stat()
+            except OSError as error:
+                problems.append(PageError(relative, f"cannot be read ({error.strerror})"))
+                continue
+            files.append(SourceFile(relative, path, stat.st_mtime_ns, stat.st_size))
+    return files, problems
+
+
+def _parse(args: tuple[Path, Path]) -> Page | PageError:
+    path, root = args
+    try:
+        return parse_page(path, root)
+    except PageError as error:
+        return error
+    except Exception as error:  # a page must never stop the rest of the guide
+        return PageError(path.relative_to(root).as_posix(), f"could not be parsed ({error!r})")
+
+
+def parse_files(
+    files: list[SourceFile], content_dir: Path, progress: Progress | None = None
+) -> Iterable[Page | PageError]:
+    """Parse pages, in two processes when there are many (HTML parsing is the slow part)."""
+    root = content_dir.resolve()
+    jobs = [(f.path, root) for f in files]
+    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            for result in pool.map(_parse, jobs, chunksize=64):
+                if progress:
+                    progress(1)
+                yield result
+        return
+    for job in jobs:
+        result = _parse(job)
+        if progress:
+            progress(1)
+        yield result
+
+
+def _manifest_entry(source: SourceFile, page: Page) -> dict:
+    return {
+        "hash": page.content_hash,
+        "mtime_ns": source.mtime_ns,
+        "size": source.size,
+        "url": page.url,
+        "title": page.title,
+        "section": page.section,
+    }
+
+
+def _manifest(content_dir: Path, pages: dict[str, dict], report: BuildReport) -> dict:
+    return {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "content_dir": str(content_dir.resolve()),
+        "pages": pages,
+        "errors": [{"path": e.path, "reason": e.reason} for e in report.errors],
+    }
+
+
+def _writer(ix: whoosh_index.Index):
+    # One process: on two cores Whoosh's procs=2 spends more merging than it saves.
+    return ix.writer(limitmb=256)
+
+
+def build_index(
+    content_dir: Path,
+    index_dir: Path,
+    *,
+    progress: Progress | None = None,
+    lock_timeout: float = 5.0,
+) -> BuildReport:
+    """Index every page into a new generation and publish it; the live one is untouched
+    until the new one is complete."""
+    report = BuildReport()
+    with generations.writer_lock(index_dir, lock_timeout) as recovered:
+        if recovered:
+            report.warnings.append(recovered)
+        generations.remove_abandoned_builds(index_dir)
+        files, problems = scan_content(content_dir)
+        report.errors.extend(problems)
+        build_dir = generations.new_build_dir(index_dir)
+        ix = whoosh_index.create_in(str(build_dir), build_schema())
+        writer = _writer(ix)
+        entries: dict[str, dict] = {}
+        by_path = {f.relative: f for f in files}
+        started = time.perf_counter()
+        try:
+            for result in parse_files(files, content_dir, progress):
+                if isinstance(result, PageError):
+                    report.errors.append(result)
+                    continue
+                report.warnings.extend(f"{result.path}: {w}" for w in result.warnings)
+                tick = time.perf_counter()
+                writer.add_document(**page_document(result))
+                report.seconds_indexing += time.perf_counter() - tick
+                entries[result.path] = _manifest_entry(by_path[result.path], result)
+                report.added.append(result.path)
+            if not entries:
+                writer.cancel()
+                raise PageError(content_dir, "no page could be indexed; the live index is kept")
+            tick = time.perf_counter()
+            writer.commit()
+            report.seconds_indexing += time.perf_counter() - tick
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            ix.close()
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        ix.close()
+        report.seconds_parsing = time.perf_counter() - started - report.seconds_indexing
+        report.pages = len(entries)
+        generation = generations.publish(index_dir, build_dir, _manifest(content_dir, entries, report))
+        report.generation = generation.number
+    return report
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pending_changes(
+    files: list[SourceFile], indexed: dict[str, dict]
+) -> tuple[list[SourceFile], list[SourceFile], list[str], dict[str, int]]:
+    """Added and changed files (by content hash), removed paths, and files whose only
+    change is their time stamp."""
+    added, changed, touched_only = [], [], {}
+    for source in files:
+        entry = indexed.get(source.relative)
+        if entry is None:
+            added.append(source)
+        elif (entry["mtime_ns"], entry["size"]) != (source.mtime_ns, source.size):
+            if entry["hash"] == file_hash(source.path):
+                touched_only[source.relative] = source.mtime_ns
+            else:
+                changed.append(source)
+    present = {f.relative for f in files}
+    removed = sorted(path for path in indexed if path not in present)
+    return added, changed, removed, touched_only
+
+
+def update_index(
+    content_dir: Path,
+    index_dir: Path,
+    *,
+    progress: Progress | None = None,
+    lock_timeout: float = 5.0,
+) -> BuildReport:
+    """Reindex only added, changed and removed pages, into a new generation that shares
+    the live one's unchanged files. A page that no longer parses keeps its last good copy."""
+    live = generations.live_generation(index_dir)
+    if live is None:
+        return build_index(content_dir, index_dir, progress=progress, lock_timeout=lock_timeout)
+    report = BuildReport()
+    with generations.writer_lock(index_dir, lock_timeout) as recovered:
+        if recovered:
+            report.warnings.append(recovered)
+        generations.remove_abandoned_builds(index_dir)
+        live = generations.live_generation(index_dir) or live
+        manifest = live.manifest()
+        entries: dict[str, dict] = dict(manifest["pages"])
+        files, problems = scan_content(content_dir)
+        report.errors.extend(problems)
+        added, changed, removed, touched_only = pending_changes(files, entries)
+        for path, mtime_ns in touched_only.items():
+            entries[path] = {**entries[path], "mtime_ns": mtime_ns}
+        report.pages = len(entries)
+        if not (added or changed or removed):
+            report.generation = live.number
+            if touched_only:
+                (live.path / generations.MANIFEST).write_text(
+                    json.dumps({**manifest, "pages": entries}, indent=1), "utf-8"
+                )
+            return report
+        build_dir = generations.new_build_dir(index_dir, base=live)
+        try:
+            ix = generations.open_generation(generations.Generation(live.number, build_dir))
+            writer = _writer(ix)
+            for path in removed:
+                writer.delete_by_term(PATH, path)
+                entries.pop(path, None)
+                report.removed.append(path)
+            sources = {f.relative: f for f in added + changed}
+            for result in parse_files(added + changed, content_dir, progress):
+                if isinstance(result, PageError):
+                    report.errors.append(result)
+                    continue
+                report.warnings.extend(f"{result.path}: {w}" for w in result.warnings)
+                writer.update_document(**page_document(result))
+                entries[result.path] = _manifest_entry(sources[result.path], result)
+                (report.changed if result.path in manifest["pages"] else report.added).append(
+                    result.path
+                )
+            writer.commit()
+            ix.close()
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        report.pages = len(entries)
+        generation = generations.publish(index_dir, build_dir, _manifest(content_dir, entries, report))
+        report.generation = generation.number
+    return report

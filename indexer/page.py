@@ -1,0 +1,278 @@
+"""One guide page: an HTML file parsed into a `Page` record."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+from indexer.sections import SITE_PAGES_FOLDER, section_title
+from indexer.side_effects import SideEffect, parse_side_effect_line
+
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+MIN_BODY_WORDS = 20
+HEADING_TAGS = ("h1", "h2", "h3")
+SIDE_EFFECT_HEADINGS = ("possible side effects", "side effects")
+WARNING_HEADING = re.compile(r"^call (your|a) doctor", re.I)
+# Old-site chrome that must never reach the index when a page has no <article>.
+CHROME_TAGS = ("header", "nav", "footer", "aside", "form", "noscript", "iframe")
+CHROME_HINTS = re.compile(
+    r"(^|[-_ ])(header|masthead|nav|navbar|menu|sidebar|side-bar|footer|breadcrumbs?|"
+    r"copyright|disclaimer|cookie|share|social|banner|site-name|sitemap)([-_ ]|$)",
+    re.I,
+)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([a-zA-Z0-9_.:-]+)""", re.I)
+
+
+class PageError(Exception):
+    """A page that cannot be indexed, with the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """The text under one heading (the part before the first h2 has the page's h1)."""
+
+    anchor: str
+    heading: str
+    text: str
+
+
+@dataclass
+class Page:
+    path: str  # relative to the content folder, with "/" separators
+    url: str
+    section: str  # "" for the site's own pages
+    section_title: str
+    title: str
+    description: str
+    keywords: list[str]
+    headings: list[Heading]
+    sections: list[Section]
+    body: str
+    prose: str  # paragraphs only, for readability
+    side_effects: list[SideEffect]
+    warning_signs: list[str]
+    drug: str
+    links: list[str]
+    modified: datetime
+    content_hash: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def body_systems(self) -> list[str]:
+        return sorted({effect.system for effect in self.side_effects})
+
+
+def page_url(relative: str) -> str:
+    """The URL path for a content file: section/name.html -> /section/name."""
+    parts = relative.removesuffix(".html").removesuffix(".htm").split("/")
+    if parts[0] == SITE_PAGES_FOLDER:
+        parts = parts[1:]
+    return "/" + "/".join(parts)
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "section"
+
+
+def decode_html(data: bytes, path: Path | str) -> tuple[str, list[str]]:
+    """Text of an HTML file: UTF-8, or the charset the file declares."""
+    if not data.strip():
+        raise PageError(path, "empty file")
+    if b"\x00" in data[:4096]:
+        raise PageError(path, "not an HTML file (binary data)")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        declared = _CHARSET.search(data[:4096])
+        if declared:
+            name = declared.group(1).decode("ascii", "replace")
+            try:
+                codecs.lookup(name)
+                return data.decode(name), [f"encoded as {name}, not UTF-8; save it as UTF-8"]
+            except (LookupError, UnicodeDecodeError):
+                pass
+        raise PageError(
+            path, f"not valid UTF-8 (byte {data[error.start]:#04x} at offset {error.start})"
+            " and no usable charset declared"
+        ) from None
+
+
+def _meta(soup: BeautifulSoup, name: str) -> str:
+    tag = soup.find("meta", attrs={"name": re.compile(f"^{name}$", re.I)})
+    content = tag.get("content", "") if isinstance(tag, Tag) else ""
+    return re.sub(r"\s+", " ", str(content)).strip()
+
+
+def _text(node: Tag) -> str:
+    return re.sub(r"\s+", " ", node.get_text(" ", strip=True)).strip()
+
+
+def _strip_chrome(root: Tag) -> None:
+    for tag in root.find_all(["script", "style", "template"]):
+        tag.decompose()
+    for tag in root.find_all(CHROME_TAGS):
+        tag.decompose()
+    for tag in root.find_all(True):
+        if tag.decomposed or tag.attrs is None:
+            continue
+        hints = " ".join([str(tag.get("id", "")), *(tag.get("class") or [])])
+        if hints.strip() and CHROME_HINTS.search(hints) and tag.name not in ("html", "body"):
+            tag.decompose()
+
+
+def article_of(soup: BeautifulSoup) -> Tag | None:
+    """The page's article: <article>, else <main>, else the body without site chrome."""
+    for name in ("article", "main"):
+        found = soup.find(name)
+        if isinstance(found, Tag):
+            for tag in found.find_all(["script", "style", "template"]):
+                tag.decompose()
+            return found
+    body = soup.body
+    if body is not None:
+        _strip_chrome(body)
+    return body
+
+
+def _headings_and_sections(article: Tag, title: str) -> tuple[list[Heading], list[Section]]:
+    headings: list[Heading] = []
+    sections: list[Section] = []
+    used: set[str] = set()
+    current = Section("", title, "")
+    chunks: list[str] = []
+
+    def close() -> None:
+        text = re.sub(r"\s+", " ", " ".join(chunks)).strip()
+        if text or current.anchor:
+            sections.append(Section(current.anchor, current.heading, text))
+
+    for string in article.find_all(string=True):
+        if not isinstance(string, NavigableString) or type(string) is not NavigableString:
+            continue  # comments, doctype, CDATA
+        heading = string.find_parent(HEADING_TAGS)
+        if heading is None:
+            chunks.append(str(string))
+            continue
+        if heading.get("data-seen"):
+            continue
+        heading["data-seen"] = "1"
+        text = _text(heading)
+        if heading.name == "h1" or not text:
+            continue
+        anchor = str(heading.get("id") or slugify(text))
+        base, n = anchor, 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        headings.append(Heading(int(heading.name[1]), text, anchor))
+        close()
+        current, chunks = Section(anchor, text, ""), []
+    close()
+    return headings, sections
+
+
+def _list_after(article: Tag, matches) -> list[str]:
+    for heading in article.find_all(HEADING_TAGS):
+        if matches(_text(heading)):
+            for sibling in heading.find_all_next(True):
+                if sibling.name in HEADING_TAGS:
+                    break
+                if sibling.name in ("ul", "ol"):
+                    return [_text(li) for li in sibling.find_all("li") if _text(li)]
+    return []
+
+
+def parse_html(html: str, relative: str, *, modified: datetime, content_hash: str) -> Page:
+    """Parse a page's HTML text; `relative` is its path inside the content folder."""
+    soup = BeautifulSoup(html, "lxml")
+    if soup.find("html") is None or soup.body is None:
+        raise PageError(relative, "not an HTML document (no <html> or <body>)")
+    folder = relative.split("/")[0] if "/" in relative else SITE_PAGES_FOLDER
+    section = _meta(soup, "section") or ("" if folder == SITE_PAGES_FOLDER else folder)
+    title_tag = soup.title.get_text(" ", strip=True) if soup.title else ""
+    article = article_of(soup)
+    if article is None:
+        raise PageError(relative, "no body")
+    h1 = article.find("h1") or soup.find("h1")
+    title = _text(h1) if isinstance(h1, Tag) else ""
+    if not title:
+        title = re.split(r"\s+[|–—]\s+", title_tag)[0].strip()
+    if not title:
+        raise PageError(relative, "no title (no <h1> and no <title>)")
+    headings, sections = _headings_and_sections(article, title)
+    body = " ".join(s.text for s in sections if s.text)
+    if len(body.split()) < MIN_BODY_WORDS:
+        raise PageError(relative, f"empty body (only {len(body.split())} words of text)")
+    paragraphs = [_text(p) for p in article.find_all("p")]
+    description = _meta(soup, "description") or next((p for p in paragraphs if p), "")
+    keywords = [k.strip() for k in _meta(soup, "keywords").split(",") if k.strip()]
+    warnings: list[str] = []
+    side_effects: list[SideEffect] = []
+    for line in _list_after(article, lambda t: t.lower().rstrip(":") in SIDE_EFFECT_HEADINGS):
+        parsed = parse_side_effect_line(line)
+        side_effects.extend(e for e in parsed.effects if e not in side_effects)
+        if parsed.warning:
+            warnings.append(f"side effects: {parsed.warning}")
+    drug = _meta(soup, "drug") or (re.split(r"\s*\(", title)[0] if side_effects else "")
+    links = [str(a["href"]) for a in article.find_all("a", href=True)]
+    return Page(
+        path=relative,
+        url=page_url(relative),
+        section=section,
+        section_title=section_title(section) if section else "",
+        title=title,
+        description=description,
+        keywords=keywords,
+        headings=headings,
+        sections=sections,
+        body=body,
+        prose=" ".join(paragraphs),
+        side_effects=side_effects,
+        warning_signs=_list_after(article, lambda t: bool(WARNING_HEADING.match(t))),
+        drug=drug,
+        links=links,
+        modified=modified,
+        content_hash=content_hash,
+        warnings=warnings,
+    )
+
+
+def parse_page(path: Path, content_root: Path) -> Page:
+    """Read and parse one HTML file of the guide; raises PageError with the reason."""
+    relative = path.relative_to(content_root).as_posix()
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_PAGE_BYTES:
+            raise PageError(relative, f"larger than {MAX_PAGE_BYTES // 1024 // 1024} MB")
+        data = path.read_bytes()
+    except OSError as error:
+        raise PageError(relative, f"cannot be read ({error.strerror or error})") from None
+    html, warnings = decode_html(data, relative)
+    page = parse_html(
+        html,
+        relative,
+        modified=datetime.fromtimestamp(stat.st_mtime, UTC),
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )
+    page.warnings[:0] = warnings
+    return page

@@ -1,0 +1,107 @@
+"""The Whoosh schema, defined once; the query side reads it back from the index."""
+
+from __future__ import annotations
+
+import json
+
+from whoosh import analysis, fields
+from whoosh.support.charset import accent_map
+
+from indexer.page import Page
+
+# Whoosh's English stop words plus the filler patients type around what they mean
+# ("what should i do about my ..."), so extra words neither block nor skew a match.
+STOP_WORDS = frozenset(analysis.STOP_WORDS) | frozenset(
+    """i me my mine im i'm am was were been being do does did doing done about after
+    before what whats which who whom why how where there here then than so very really
+    just get got getting have has had having should would could can cant can't its it's
+    our ours they them their he she his her him also any some all much many more most
+    lot lots bit thing things stuff help please know tell need want one out up""".split()
+) - {"up", "out"}  # "throwing up", "passed out" stay searchable
+
+
+def text_analyzer() -> analysis.Analyzer:
+    """Words, lower case, accents folded, stop words out, Porter stems."""
+    return (
+        analysis.RegexTokenizer()
+        | analysis.LowercaseFilter()
+        | analysis.CharsetFilter(accent_map)
+        | analysis.StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | analysis.StemFilter()
+    )
+
+
+def plain_analyzer() -> analysis.Analyzer:
+    """Words, lower case, accents folded; no stems, so completions and spelling see words."""
+    return (
+        analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)
+    )
+
+
+# Field names, shared by the indexer and the site.
+PATH, URL, TITLE, SECTION, SECTION_TITLE = "path", "url", "title", "section", "section_title"
+DESCRIPTION, KEYWORDS, HEADINGS, BODY = "description", "keywords", "headings", "body"
+SIDE_EFFECT, BODY_SYSTEM, SIDE_EFFECT_TEXT = "side_effect", "body_system", "side_effect_text"
+WARNING_SIGNS, DRUG, MODIFIED, SECTIONS_JSON = "warning_signs", "drug", "modified", "sections"
+CONTENT_HASH, PAIRS_JSON = "content_hash", "side_effect_pairs"
+
+# Where a query's words count most: title and keywords above side effects, above headings,
+# above the body (BM25F field weights).
+FIELD_BOOSTS: dict[str, float] = {
+    TITLE: 6.0,
+    KEYWORDS: 4.0,
+    SIDE_EFFECT_TEXT: 2.5,
+    HEADINGS: 2.0,
+    DESCRIPTION: 1.5,
+    WARNING_SIGNS: 1.0,
+    BODY: 1.0,
+}
+SEARCH_FIELDS = tuple(FIELD_BOOSTS)
+
+
+def build_schema() -> fields.Schema:
+    text = text_analyzer()
+    return fields.Schema(
+        path=fields.ID(stored=True, unique=True),
+        url=fields.ID(stored=True),
+        title=fields.TEXT(stored=True, analyzer=text, spelling=True),
+        section=fields.ID(stored=True, sortable=True),
+        section_title=fields.STORED(),
+        description=fields.TEXT(stored=True, analyzer=text),
+        keywords=fields.TEXT(stored=True, analyzer=text, spelling=True),
+        headings=fields.TEXT(analyzer=text, spelling=True),
+        body=fields.TEXT(stored=True, analyzer=text, spelling=True),
+        side_effect=fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        body_system=fields.KEYWORD(stored=True, commas=True),
+        side_effect_text=fields.TEXT(analyzer=text, spelling=True),
+        warning_signs=fields.TEXT(stored=True, analyzer=text),
+        drug=fields.ID(stored=True, sortable=True),
+        modified=fields.DATETIME(stored=True, sortable=True),
+        sections=fields.STORED(),
+        side_effect_pairs=fields.STORED(),
+        content_hash=fields.STORED(),
+    )
+
+
+def page_document(page: Page) -> dict:
+    """A Page as a Whoosh document (field name -> value)."""
+    return {
+        PATH: page.path,
+        URL: page.url,
+        TITLE: page.title,
+        SECTION: page.section,
+        SECTION_TITLE: page.section_title,
+        DESCRIPTION: page.description,
+        KEYWORDS: ", ".join(page.keywords),
+        HEADINGS: " ".join(h.text for h in page.headings),
+        BODY: page.body,
+        SIDE_EFFECT: ",".join(sorted({e.effect for e in page.side_effects})),
+        BODY_SYSTEM: ",".join(page.body_systems),
+        SIDE_EFFECT_TEXT: ". ".join(f"{e.system}: {e.effect}" for e in page.side_effects),
+        WARNING_SIGNS: "\n".join(page.warning_signs),
+        DRUG: page.drug,
+        MODIFIED: page.modified.replace(tzinfo=None),
+        SECTIONS_JSON: json.dumps([[s.anchor, s.heading, s.text] for s in page.sections]),
+        PAIRS_JSON: json.dumps([[e.system, e.effect] for e in page.side_effects]),
+        CONTENT_HASH: page.content_hash,
+    }
