@@ -179,7 +179,8 @@ def build_index(
         ix.close()
         report.seconds_parsing = time.perf_counter() - started - report.seconds_indexing
         report.pages = len(entries)
-        generation = generations.publish(index_dir, build_dir, _manifest(content_dir, entries, report))
+        manifest_out = _manifest(content_dir, entries, report)
+        generation = generations.publish(index_dir, build_dir, manifest_out)
         report.generation = generation.number
     return report
 
@@ -266,6 +267,7 @@ def update_index(
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
         report.pages = len(entries)
-        generation = generations.publish(index_dir, build_dir, _manifest(content_dir, entries, report))
+        manifest_out = _manifest(content_dir, entries, report)
+        generation = generations.publish(index_dir, build_dir, manifest_out)
         report.generation = generation.number
     return report

@@ -154,10 +154,25 @@ def article_of(soup: BeautifulSoup) -> Tag | None:
     return body
 
 
+def assign_anchors(article: Tag) -> None:
+    """Give every h2/h3 a stable, unique id from its text (kept if the page set one)."""
+    used: set[str] = set()
+    for heading in article.find_all(("h2", "h3")):
+        text = _text(heading)
+        if not text:
+            continue
+        base = anchor = str(heading.get("id") or slugify(text))
+        n = 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        heading["id"] = anchor
+
+
 def _headings_and_sections(article: Tag, title: str) -> tuple[list[Heading], list[Section]]:
+    """Headings with their anchors, and the text under each (the opening under the title)."""
     headings: list[Heading] = []
     sections: list[Section] = []
-    used: set[str] = set()
     current = Section("", title, "")
     chunks: list[str] = []
 
@@ -166,27 +181,23 @@ def _headings_and_sections(article: Tag, title: str) -> tuple[list[Heading], lis
         if text or current.anchor:
             sections.append(Section(current.anchor, current.heading, text))
 
+    seen: set[int] = set()
     for string in article.find_all(string=True):
-        if not isinstance(string, NavigableString) or type(string) is not NavigableString:
+        if type(string) is not NavigableString:
             continue  # comments, doctype, CDATA
         heading = string.find_parent(HEADING_TAGS)
         if heading is None:
             chunks.append(str(string))
             continue
-        if heading.get("data-seen"):
+        if id(heading) in seen:
             continue
-        heading["data-seen"] = "1"
+        seen.add(id(heading))
+        if heading.name == "h1" or not heading.get("id"):
+            continue
         text = _text(heading)
-        if heading.name == "h1" or not text:
-            continue
-        anchor = str(heading.get("id") or slugify(text))
-        base, n = anchor, 2
-        while anchor in used:
-            anchor, n = f"{base}-{n}", n + 1
-        used.add(anchor)
-        headings.append(Heading(int(heading.name[1]), text, anchor))
+        headings.append(Heading(int(heading.name[1]), text, str(heading["id"])))
         close()
-        current, chunks = Section(anchor, text, ""), []
+        current, chunks = Section(str(heading["id"]), text, ""), []
     close()
     return headings, sections
 
@@ -219,6 +230,7 @@ def parse_html(html: str, relative: str, *, modified: datetime, content_hash: st
         title = re.split(r"\s+[|–—]\s+", title_tag)[0].strip()
     if not title:
         raise PageError(relative, "no title (no <h1> and no <title>)")
+    assign_anchors(article)
     headings, sections = _headings_and_sections(article, title)
     body = " ".join(s.text for s in sections if s.text)
     if len(body.split()) < MIN_BODY_WORDS:

@@ -16,8 +16,9 @@ STOP_WORDS = frozenset(analysis.STOP_WORDS) | frozenset(
     before what whats which who whom why how where there here then than so very really
     just get got getting have has had having should would could can cant can't its it's
     our ours they them their he she his her him also any some all much many more most
-    lot lots bit thing things stuff help please know tell need want one out up""".split()
-) - {"up", "out"}  # "throwing up", "passed out" stay searchable
+    lot lots bit thing things stuff help please know tell need want one out up time times
+    always often usually sometimes even still every ever something anything keep keeps""".split()
+)  # phrases like "throwing up" are caught whole by the synonyms before analysis
 
 
 def text_analyzer() -> analysis.Analyzer:
@@ -55,6 +56,7 @@ FIELD_BOOSTS: dict[str, float] = {
     DESCRIPTION: 1.5,
     WARNING_SIGNS: 1.0,
     BODY: 1.0,
+    SECTION_TITLE: 0.5,
 }
 SEARCH_FIELDS = tuple(FIELD_BOOSTS)
 
@@ -66,7 +68,7 @@ def build_schema() -> fields.Schema:
         url=fields.ID(stored=True),
         title=fields.TEXT(stored=True, analyzer=text, spelling=True),
         section=fields.ID(stored=True, sortable=True),
-        section_title=fields.STORED(),
+        section_title=fields.TEXT(stored=True, analyzer=text),
         description=fields.TEXT(stored=True, analyzer=text),
         keywords=fields.TEXT(stored=True, analyzer=text, spelling=True),
         headings=fields.TEXT(analyzer=text, spelling=True),

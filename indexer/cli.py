@@ -1,0 +1,215 @@
+"""The `lupus-guide` command: build, update, check, watch, status, serve, eval."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from indexer import generations
+from indexer.build import BuildReport, Progress, build_index, pending_changes, scan_content
+from indexer.page import PageError
+from indexer.sections import SECTIONS
+from indexer.settings import Settings, load_settings
+
+
+def path_options(command):
+    """--content and --index on every subcommand (environment variables as defaults)."""
+    command = click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="LUPUS_GUIDE_INDEX",
+        help="Where the built index lives (default: index/).",
+    )(command)
+    return click.option(
+        "--content",
+        "content_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="LUPUS_GUIDE_CONTENT",
+        help="The guide's HTML pages (default: content/).",
+    )(command)
+
+
+def settings_for(content_dir: Path | None, index_dir: Path | None) -> Settings:
+    return load_settings().with_paths(content_dir, index_dir)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Progress | None]:
+    """click's progress bar on a terminal; nothing when output goes to a file or pipe."""
+    if not sys.stderr.isatty() or total == 0:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def print_report(report: BuildReport, verb: str) -> None:
+    for error in report.errors:
+        click.secho(f"error: {error.path}: {error.reason}", fg="red", err=True)
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if verb == "update":
+        for label, paths in (("added", report.added), ("changed", report.changed),
+                             ("removed", report.removed)):
+            for path in paths:
+                click.echo(f"{label}: {path}")
+    summary = (
+        f"{verb}: generation {report.generation}, {report.pages} pages"
+        f" ({len(report.added)} added, {len(report.changed)} changed, {len(report.removed)}"
+        f" removed), {len(report.errors)} errors"
+    )
+    if verb == "build":
+        summary += (
+            f"; parsing {report.seconds_parsing:.2f}s, indexing {report.seconds_indexing:.2f}s"
+        )
+    click.echo(summary)
+
+
+def fail(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def run_build(settings: Settings, *, incremental: bool) -> BuildReport:
+    from indexer.build import update_index
+
+    total = len(scan_content(settings.content_dir)[0]) if sys.stderr.isatty() else 0
+    try:
+        with progress_bar("Indexing", total) as progress:
+            work = update_index if incremental else build_index
+            return work(
+                settings.content_dir,
+                settings.index_dir,
+                progress=progress,
+                lock_timeout=settings.lock_timeout,
+            )
+    except generations.IndexLocked as error:
+        fail(str(error))
+    except PageError as error:
+        fail(str(error))
+    raise AssertionError("unreachable")
+
+
+@click.group()
+def main() -> None:
+    """Lupus Guide: build the search index from content/ and serve the site."""
+
+
+@main.command()
+@path_options
+def build(content_dir: Path | None, index_dir: Path | None) -> None:
+    """Index every page into a new generation, then switch to it atomically."""
+    settings = settings_for(content_dir, index_dir)
+    if not settings.content_dir.is_dir():
+        fail(f"no content folder at {settings.content_dir}")
+    print_report(run_build(settings, incremental=False), "build")
+
+
+@main.command()
+@path_options
+def update(content_dir: Path | None, index_dir: Path | None) -> None:
+    """Reindex only the pages added, changed or removed since the live generation."""
+    settings = settings_for(content_dir, index_dir)
+    if not settings.content_dir.is_dir():
+        fail(f"no content folder at {settings.content_dir}")
+    print_report(run_build(settings, incremental=True), "update")
+
+
+@main.command()
+@path_options
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def check(content_dir: Path | None, index_dir: Path | None, as_json: bool) -> None:
+    """Validate every page without writing anything; exits 1 when there are errors."""
+    from indexer.check import check_content
+
+    settings = settings_for(content_dir, index_dir)
+    pages, problems = check_content(settings.content_dir)
+    errors = [p for p in problems if p.level == "error"]
+    if as_json:
+        click.echo(json.dumps({"pages": len(pages), "problems": [p.as_dict() for p in problems]},
+                              indent=1))
+    else:
+        for problem in problems:
+            color = "red" if problem.level == "error" else "yellow"
+            click.secho(f"{problem.level}: {problem.path}: {problem.message}", fg=color)
+        click.echo(f"checked {len(pages)} pages: {len(errors)} errors,"
+                   f" {len(problems) - len(errors)} warnings")
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@path_options
+def status(content_dir: Path | None, index_dir: Path | None) -> None:
+    """The live generation, its pages per section, and changes not yet indexed."""
+    settings = settings_for(content_dir, index_dir)
+    live = generations.live_generation(settings.index_dir)
+    if live is None:
+        click.echo(f"no index at {settings.index_dir} yet: run `lupus-guide build`")
+        sys.exit(1)
+    manifest = live.manifest()
+    pages = manifest["pages"]
+    click.echo(f"generation: {live.number} ({live.path})")
+    click.echo(f"built at: {manifest['built_at']}")
+    click.echo(f"pages: {len(pages)}")
+    counts = Counter(entry["section"] for entry in pages.values())
+    for slug, title in SECTIONS.items():
+        click.echo(f"  {title}: {counts.pop(slug, 0)}")
+    for slug, count in sorted(counts.items()):
+        click.echo(f"  {slug or 'site pages'}: {count}")
+    files, _ = scan_content(settings.content_dir)
+    added, changed, removed, _touched = pending_changes(files, pages)
+    if added or changed or removed:
+        click.echo(f"not yet indexed: {len(added)} added, {len(changed)} changed,"
+                   f" {len(removed)} removed (run `lupus-guide update`)")
+        for label, items in (("added", [f.relative for f in added]),
+                             ("changed", [f.relative for f in changed]), ("removed", removed)):
+            for item in items:
+                click.echo(f"  {label}: {item}")
+    else:
+        click.echo("not yet indexed: nothing, the index is up to date")
+
+
+@main.command()
+@path_options
+def watch(content_dir: Path | None, index_dir: Path | None) -> None:
+    """Watch the content folder and update the index whenever a page changes."""
+    import watchfiles
+
+    settings = settings_for(content_dir, index_dir)
+    print_report(run_build(settings, incremental=True), "update")
+    click.echo(f"watching {settings.content_dir} (Ctrl+C to stop)")
+    for _changes in watchfiles.watch(settings.content_dir, raise_interrupt=False):
+        print_report(run_build(settings, incremental=True), "update")
+
+
+@main.command()
+@path_options
+@click.option("--host", envvar="LUPUS_GUIDE_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="LUPUS_GUIDE_PORT", type=int, default=8000, show_default=True)
+@click.option("--workers", envvar="LUPUS_GUIDE_WORKERS", type=int, default=1, show_default=True)
+def serve(content_dir: Path | None, index_dir: Path | None, host: str, port: int,
+          workers: int) -> None:
+    """Serve the site (building the index first when there is none)."""
+    import uvicorn
+
+    settings = settings_for(content_dir, index_dir)
+    if generations.live_generation(settings.index_dir) is None:
+        click.echo(f"no index at {settings.index_dir}: building it first")
+        print_report(run_build(settings, incremental=False), "build")
+    # The app reads its settings from the environment, also in each worker process.
+    os.environ["LUPUS_GUIDE_CONTENT"] = str(settings.content_dir.resolve())
+    os.environ["LUPUS_GUIDE_INDEX"] = str(settings.index_dir.resolve())
+    uvicorn.run("guide_site.app:create_app", factory=True, host=host, port=port,
+                workers=workers, proxy_headers=False, server_header=False)
+
+
+if __name__ == "__main__":
+    main()

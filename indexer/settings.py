@@ -1,0 +1,53 @@
+"""Configuration in one place: environment variables with defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from starlette.config import Config
+
+ENV_PREFIX = "LUPUS_GUIDE_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path
+    index_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    lock_timeout: float = 5.0
+    per_page: int = 10
+    max_query_chars: int = 300
+    max_page_number: int = 50
+    cache_seconds: int = 300
+
+    def with_paths(self, content_dir: Path | None, index_dir: Path | None) -> Settings:
+        return replace(
+            self,
+            content_dir=content_dir or self.content_dir,
+            index_dir=index_dir or self.index_dir,
+        )
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from LUPUS_GUIDE_* variables (no .env file is read)."""
+    config = Config(environ=os.environ if environ is None else environ)
+
+    def get(name: str, cast: type, default):
+        return config(ENV_PREFIX + name, cast=cast, default=default)
+
+    return Settings(
+        content_dir=Path(get("CONTENT", str, "content")),
+        index_dir=Path(get("INDEX", str, "index")),
+        host=get("HOST", str, "127.0.0.1"),
+        port=get("PORT", int, 8000),
+        workers=get("WORKERS", int, 1),
+        lock_timeout=get("LOCK_TIMEOUT", float, 5.0),
+        per_page=get("PER_PAGE", int, 10),
+        max_query_chars=get("MAX_QUERY_CHARS", int, 300),
+        max_page_number=get("MAX_PAGE_NUMBER", int, 50),
+        cache_seconds=get("CACHE_SECONDS", int, 300),
+    )

@@ -1,0 +1,109 @@
+"""create_app(settings) -> the Lupus Guide Starlette app."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from guide_site.middleware import GuardMiddleware
+from guide_site.state import AppState
+from guide_site.views import browse, meta, pages, search
+from guide_site.views.common import json_response, render
+from indexer import generations
+from indexer.settings import Settings, load_settings
+
+STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("lupus_guide")
+
+ROUTES = [
+    Route("/", browse.home),
+    Route("/search", search.search_page),
+    Route("/sections/{slug}", browse.section),
+    Route("/side-effects", browse.side_effects),
+    Route("/side-effects/{effect}", browse.side_effect),
+    Route("/drugs", browse.drugs),
+    Route("/sitemap", meta.sitemap),
+    Route("/sitemap.xml", meta.sitemap_xml),
+    Route("/robots.txt", meta.robots),
+    Route("/opensearch.xml", meta.opensearch),
+    Route("/healthz", meta.healthz),
+    Route("/api", browse.home_api),
+    Route("/api/search", search.search_api),
+    Route("/api/suggest", search.suggest_api),
+    Route("/api/sections/{slug}", browse.section_api),
+    Route("/api/side-effects", browse.side_effects_api),
+    Route("/api/side-effects/{effect}", browse.side_effect_api),
+    Route("/api/drugs", browse.drugs_api),
+    Route("/api/sitemap", meta.sitemap_api),
+    Route("/api/status", meta.status_api),
+    Route("/api/openapi.json", meta.openapi),
+    Route("/api/pages/{section}/{name}", pages.guide_page_api),
+    Route("/api/pages/{name}", pages.guide_page_api),
+    Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    Route("/{section}/{name}", pages.guide_page),
+    Route("/{name}", pages.guide_page),
+]
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path == "/healthz"
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    status, detail = error.status_code, error.detail
+    if _wants_json(request):
+        return json_response({"error": detail}, status=status)
+    return render(request, "error.html", {"status": status, "message": detail}, status=status)
+
+
+async def no_index(request: Request, error: Exception) -> Response:
+    message = "The guide's search index is being built. Please try again in a minute."
+    if _wants_json(request):
+        return json_response({"error": message}, status=503)
+    return render(request, "error.html", {"status": 503, "message": message}, status=503)
+
+
+async def server_error(request: Request, error: Exception) -> Response:
+    log.exception("error on %s", request.url.path, exc_info=error)
+    message = "Something went wrong on our side. Please try again."
+    if _wants_json(request):
+        return json_response({"error": message}, status=500)
+    return render(request, "error.html", {"status": 500, "message": message}, status=500)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    state = AppState(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        try:
+            state.snapshot()  # open the index before the first request, if there is one
+        except generations.NoIndex as error:
+            log.warning("%s", error)
+        yield
+        state.live.close()
+
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(GuardMiddleware), Middleware(GZipMiddleware, minimum_size=800)],
+        exception_handlers={
+            HTTPException: http_error,
+            generations.NoIndex: no_index,
+            Exception: server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.guide = state
+    return app

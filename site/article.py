@@ -1,0 +1,74 @@
+"""A guide page's article as the site shows it: anchors on headings, nothing active,
+and the words a reader searched for marked."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString
+
+from guide_site.snippets import stem_of
+from indexer.page import article_of, assign_anchors, decode_html
+
+UNSAFE_TAGS = ("script", "style", "iframe", "object", "embed", "form", "input", "button",
+               "link", "meta", "base", "template", "noscript")
+SKIP_MARKING = ("a", "h1", "mark", "script", "style")
+UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+WORD = re.compile(r"\w+")
+
+
+def _sanitize(article) -> None:
+    for tag in article.find_all(UNSAFE_TAGS):
+        tag.decompose()
+    for tag in article.find_all(True):
+        for attribute in list(tag.attrs):
+            value = str(tag.attrs[attribute])
+            active = attribute.startswith("on") or attribute in ("style", "srcdoc")
+            scheme = value.strip().lower().startswith(UNSAFE_SCHEMES)
+            if active or (attribute in ("href", "src", "action") and scheme):
+                del tag.attrs[attribute]
+
+
+@lru_cache(maxsize=256)
+def article_html(path: str, content_hash: str) -> str:
+    """The article's inner HTML without its <h1> (the layout shows the title).
+    Cached by content hash, so an edited page is read again after the reindex."""
+    html, _ = decode_html(Path(path).read_bytes(), path)
+    soup = BeautifulSoup(html, "lxml")
+    article = article_of(soup)
+    if article is None:
+        return ""
+    _sanitize(article)
+    assign_anchors(article)
+    for h1 in article.find_all("h1"):
+        h1.decompose()
+    return article.decode_contents().strip()
+
+
+def mark_words(html: str, words: list[str]) -> str:
+    """Wrap the words (any form with the same stem) in <mark>, outside links and headings."""
+    stems = {stem_of(w.lower()) for w in words if w.strip()}
+    if not stems:
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    for string in list(soup.find_all(string=True)):
+        if type(string) is not NavigableString or string.find_parent(SKIP_MARKING):
+            continue
+        text = str(string)
+        pieces, last = [], 0
+        for match in WORD.finditer(text):
+            if stem_of(match.group().lower()) in stems:
+                pieces.append(text[last : match.start()])
+                mark = soup.new_tag("mark")
+                mark.string = match.group()
+                pieces.append(mark)
+                last = match.end()
+        if not pieces:
+            continue
+        pieces.append(text[last:])
+        for piece in pieces:
+            string.insert_before(piece if not isinstance(piece, str) else NavigableString(piece))
+        string.extract()
+    return str(soup)

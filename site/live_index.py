@@ -1,0 +1,176 @@
+"""The live index generation as the site sees it: one snapshot per generation, swapped
+when the editors publish a new one, never closed under a request that still uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from whoosh.searching import Searcher
+
+from indexer import generations, schema
+
+
+def bitmask(docnums) -> int:
+    """A set of document numbers as one integer (bit n = document n): fast AND and count."""
+    size = 0
+    docs = list(docnums)
+    if not docs:
+        return 0
+    size = max(docs) // 8 + 1
+    bits = bytearray(size)
+    for doc in docs:
+        bits[doc >> 3] |= 1 << (doc & 7)
+    return int.from_bytes(bits, "little")
+
+
+def docnums_of(mask: int) -> set[int]:
+    """The document numbers set in a bitmask."""
+    found = set()
+    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    for index, byte in enumerate(data):
+        while byte:
+            low = byte & -byte
+            found.add(index * 8 + low.bit_length() - 1)
+            byte ^= low
+    return found
+
+
+@dataclass
+class Snapshot:
+    """One published generation, opened once and shared by every request that sees it."""
+
+    generation: generations.Generation
+    searcher: Searcher
+    manifest: dict
+
+    @property
+    def number(self) -> int:
+        return self.generation.number
+
+    @property
+    def schema(self):
+        return self.searcher.schema
+
+    def _term_masks(self, field: str) -> dict[str, int]:
+        reader = self.searcher.reader()
+        masks = {}
+        if field not in self.schema:
+            return masks
+        for term in reader.field_terms(field):
+            postings = reader.postings(field, term)
+            masks[self.schema[field].from_bytes(term) if isinstance(term, bytes) else term] = (
+                bitmask(postings.all_ids())
+            )
+        return {k: v for k, v in masks.items() if v}
+
+    @cached_property
+    def section_masks(self) -> dict[str, int]:
+        return {k: v for k, v in self._term_masks(schema.SECTION).items() if k}
+
+    @cached_property
+    def system_masks(self) -> dict[str, int]:
+        return self._term_masks(schema.BODY_SYSTEM)
+
+    @cached_property
+    def effect_masks(self) -> dict[str, int]:
+        return self._term_masks(schema.SIDE_EFFECT)
+
+    @cached_property
+    def all_mask(self) -> int:
+        reader = self.searcher.reader()
+        return bitmask(reader.all_doc_ids())
+
+    @cached_property
+    def pages(self) -> list[dict]:
+        """Light stored fields of every live page (no body), by document number."""
+        keep = (schema.URL, schema.TITLE, schema.SECTION, schema.SECTION_TITLE,
+                schema.DESCRIPTION, schema.DRUG, schema.PATH)
+        found = []
+        for docnum, fields in self.searcher.reader().iter_docs():
+            page = {k: fields.get(k, "") for k in keep}
+            page["docnum"] = docnum
+            page["pairs"] = json.loads(fields.get(schema.PAIRS_JSON) or "[]")
+            found.append(page)
+        found.sort(key=lambda p: p[schema.TITLE].casefold())
+        return found
+
+    @cached_property
+    def pages_by_url(self) -> dict[str, dict]:
+        return {p[schema.URL]: p for p in self.pages}
+
+    @cached_property
+    def vocabulary(self) -> dict[str, int]:
+        """Unstemmed words of the guide with their document counts, for spelling."""
+        reader = self.searcher.reader()
+        words: dict[str, int] = {}
+        for name in self.schema.names():
+            if not name.startswith("spell_"):
+                continue
+            for term, info in reader.iter_field(name):
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                words[word] = max(words.get(word, 0), info.doc_frequency())
+        return words
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class LiveIndex:
+    """Hands out the snapshot of the live generation, checking the pointer on each call."""
+
+    RETIRE_AFTER = 60.0  # seconds an old snapshot stays open for requests still using it
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._key: tuple[int, int] | None = None
+        self._snapshot: Snapshot | None = None
+        self._retired: list[tuple[float, Snapshot]] = []
+
+    def _pointer_key(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self.index_dir / generations.POINTER)
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def current(self) -> Snapshot:
+        """The live snapshot; raises generations.NoIndex before the first build."""
+        key = self._pointer_key()
+        if key is not None and key == self._key and self._snapshot is not None:
+            return self._snapshot
+        generation = generations.live_generation(self.index_dir)
+        if generation is None:
+            if self._snapshot is not None:
+                return self._snapshot
+            raise generations.NoIndex(f"no index at {self.index_dir}: run `lupus-guide build`")
+        if self._snapshot is None or generation.number != self._snapshot.number:
+            ix = generations.open_generation(generation)
+            snapshot = Snapshot(generation, ix.searcher(), generation.manifest())
+            if self._snapshot is not None:
+                self._retired.append((time.monotonic(), self._snapshot))
+            self._snapshot = snapshot
+        self._key = key
+        self._close_retired()
+        return self._snapshot
+
+    def _close_retired(self) -> None:
+        now = time.monotonic()
+        keep = []
+        for retired_at, snapshot in self._retired:
+            if now - retired_at > self.RETIRE_AFTER:
+                snapshot.close()
+            else:
+                keep.append((retired_at, snapshot))
+        self._retired = keep
+
+    def close(self) -> None:
+        for _, snapshot in self._retired:
+            snapshot.close()
+        if self._snapshot is not None:
+            self._snapshot.close()
+        self._retired, self._snapshot, self._key = [], None, None

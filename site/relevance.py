@@ -1,0 +1,82 @@
+"""Judged queries -> success@1, success@3, MRR and nDCG@10 of the live search."""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guide_site.search import SearchContext, SearchParams, search
+
+DEPTH = 10
+
+
+@dataclass(frozen=True)
+class Judged:
+    query: str
+    expected: tuple[str, ...]  # the best answer first
+    kind: str
+
+
+@dataclass
+class Outcome:
+    judged: Judged
+    ranked: list[str]
+
+    @property
+    def rank(self) -> int | None:
+        """1-based rank of the first expected page, None when it is not in the top 10."""
+        for position, url in enumerate(self.ranked, 1):
+            if url in self.judged.expected:
+                return position
+        return None
+
+    @property
+    def ndcg(self) -> float:
+        gains = [1.0 if url in self.judged.expected else 0.0 for url in self.ranked[:DEPTH]]
+        dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+        ideal = sum(1 / math.log2(i + 2) for i in range(min(DEPTH, len(self.judged.expected))))
+        return dcg / ideal if ideal else 0.0
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def _share(self, test) -> float:
+        return sum(1 for o in self.outcomes if test(o)) / max(1, len(self.outcomes))
+
+    @property
+    def success_at_1(self) -> float:
+        return self._share(lambda o: o.rank == 1)
+
+    @property
+    def success_at_3(self) -> float:
+        return self._share(lambda o: o.rank is not None and o.rank <= 3)
+
+    @property
+    def mrr(self) -> float:
+        return sum(1 / o.rank for o in self.outcomes if o.rank) / max(1, len(self.outcomes))
+
+    @property
+    def ndcg_at_10(self) -> float:
+        return sum(o.ndcg for o in self.outcomes) / max(1, len(self.outcomes))
+
+    def misses(self, worse_than: int = 1) -> list[Outcome]:
+        return [o for o in self.outcomes if o.rank is None or o.rank > worse_than]
+
+
+def load_queries(path: Path) -> list[Judged]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return [Judged(r["query"], tuple(r["expected"].split()), r.get("kind", ""))
+                for r in rows if r.get("query")]
+
+
+def evaluate(context: SearchContext, queries: list[Judged]) -> Report:
+    report = Report()
+    for judged in queries:
+        result = search(context, SearchParams(q=judged.query), per_page=DEPTH)
+        report.outcomes.append(Outcome(judged, [hit.url for hit in result.hits]))
+    return report

@@ -1,0 +1,413 @@
+"""Query text -> results: spelling, synonyms, ranking, relaxing, facets and snippets."""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from whoosh import query as wq
+from whoosh.spelling import ListCorrector
+
+from guide_site.best_of import BestOf
+from guide_site.facets import FacetCounts, count_facets, filter_mask, normalize_filters
+from guide_site.live_index import Snapshot, bitmask, docnums_of
+from guide_site.query import ParsedQuery, parse_query
+from guide_site.safety import Notice, notice_for
+from guide_site.snippets import best_section, snippet_html
+from guide_site.synonyms import Synonyms
+from indexer import schema
+
+SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word as typed
+PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
+PROXIMITY_BOOST = 2.0
+MIN_CORRECT = 4  # shorter words are left alone (too many near neighbours)
+APART_WEIGHT = 0.5  # a multi-word term whose words are not side by side
+RELAX_BELOW = 3  # with fewer pages that have every word, add pages that have some
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    sections: list[str] = field(default_factory=list)
+    systems: list[str] = field(default_factory=list)
+    effects: list[str] = field(default_factory=list)
+    page: int = 1
+    exact: bool = False  # search for the words as typed, without spelling correction
+
+
+@dataclass
+class Hit:
+    title: str
+    url: str
+    anchor: str
+    heading: str
+    section: str
+    section_title: str
+    snippet: str  # HTML: escaped text with <mark> around matches
+    score: float
+    side_effects: list[dict]
+
+    @property
+    def link(self) -> str:
+        return self.url + (f"#{self.anchor}" if self.anchor else "")
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    query: str  # as typed, cleaned
+    corrected_query: str | None
+    total: int
+    hits: list[Hit]
+    facets: FacetCounts
+    notice: Notice | None
+    relaxed: bool = False
+    all_words_total: int = 0
+    missing_words: list[str] = field(default_factory=list)
+    highlight_terms: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // max(1, self.per_page)))
+
+    per_page: int = 10
+
+
+class Vocabulary:
+    """The guide's own words plus the synonyms', for "did you mean" and completions."""
+
+    def __init__(self, snapshot: Snapshot, synonyms: Synonyms) -> None:
+        words = dict(snapshot.vocabulary)
+        for word in synonyms.words:
+            words[word] = words.get(word, 0) + 2  # editors' terms are worth proposing
+        self.counts = words
+        self.sorted = sorted(words)
+        self.corrector = ListCorrector(self.sorted)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.counts
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        start = bisect.bisect_left(self.sorted, prefix)
+        found = []
+        for word in self.sorted[start:]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        found.sort(key=lambda w: (-self.counts[w], len(w), w))
+        return found[:limit]
+
+    def correct(self, word: str) -> str | None:
+        """The likeliest intended word: fewest edits, then most common in the guide."""
+        if len(word) < MIN_CORRECT or word in self.counts or not word.isalpha():
+            return None
+        maxdist = 1 if len(word) < 8 else 2
+        candidates = [w for _, w in self.corrector._suggestions(word, maxdist, 1) if w != word]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda w: (edit_distance(word, w), -self.counts.get(w, 0), w))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent swaps counted as one edit."""
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@dataclass
+class Group:
+    """One thing the person asked for: a word or phrase with its synonyms."""
+
+    typed: str
+    alternatives: list[str]
+    prefixes: list[str] = field(default_factory=list)
+    phrase: bool = False
+
+
+class Planner:
+    """Builds Whoosh queries from parsed text, with the index's own analyzer."""
+
+    def __init__(self, snapshot: Snapshot, synonyms: Synonyms, vocabulary: Vocabulary):
+        self.snapshot = snapshot
+        self.synonyms = synonyms
+        self.vocabulary = vocabulary
+        self.analyzer = snapshot.schema[schema.BODY].analyzer
+        self.fields = [f for f in schema.SEARCH_FIELDS if f in snapshot.schema]
+
+    def tokens(self, text: str) -> list[str]:
+        return [t.text for t in self.analyzer(text)]
+
+    def correct(self, parsed: ParsedQuery) -> dict[str, str]:
+        """Corrections for words the guide and the synonyms do not know."""
+        corrections = {}
+        for index, word in enumerate(parsed.words):
+            last = index == len(parsed.words) - 1
+            if last and parsed.ends_mid_word and self.vocabulary.completions(word, 1):
+                continue  # an unfinished word, completed below
+            if not self.tokens(word):
+                continue  # a stop word
+            fixed = self.vocabulary.correct(word)
+            if fixed:
+                corrections[word] = fixed
+        return corrections
+
+    def groups(self, parsed: ParsedQuery) -> list[Group]:
+        words = parsed.words
+        groups: list[Group] = []
+        index = 0
+        while index < len(words):
+            size = self.synonyms.match_at(words, index) or 1
+            term = " ".join(words[index : index + size])
+            group = Group(term, self.synonyms.alternatives(term))
+            last = index + size == len(words)
+            if last and size == 1 and parsed.ends_mid_word and (
+                term not in self.vocabulary or len(term) < 4
+            ):
+                group.prefixes = [
+                    w for w in self.vocabulary.completions(term, PREFIX_EXPANSIONS) if w != term
+                ]
+            if self.tokens(term) or group.prefixes or len(group.alternatives) > 1:
+                groups.append(group)
+            index += size
+        groups.extend(Group(" ".join(p), [" ".join(p)], phrase=True) for p in parsed.phrases)
+        return groups
+
+    def text_query(self, text: str, boost: float = 1.0) -> wq.Query | None:
+        tokens = self.tokens(text)
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return wq.Or([wq.Term(f, tokens[0], boost=schema.FIELD_BOOSTS[f] * boost)
+                          for f in self.fields])
+        phrase = wq.Or([wq.Phrase(f, tokens, slop=1, boost=schema.FIELD_BOOSTS[f] * boost)
+                        for f in self.fields])
+        # The words apart count too ("salt" and "diet" far from each other), for less.
+        apart = wq.And([
+            wq.Or([wq.Term(f, t, boost=schema.FIELD_BOOSTS[f] * boost * APART_WEIGHT)
+                   for f in self.fields])
+            for t in tokens
+        ])
+        return BestOf([phrase, apart])
+
+    def group_query(self, group: Group) -> wq.Query | None:
+        parts = []
+        for position, alternative in enumerate(group.alternatives):
+            part = self.text_query(alternative, 1.0 if position == 0 else SYNONYM_WEIGHT)
+            if part is not None:
+                parts.append(part)
+        for completion in group.prefixes:
+            part = self.text_query(completion, SYNONYM_WEIGHT)
+            if part is not None:
+                parts.append(part)
+        if not parts:
+            return None
+        # A group counts once, by its best form: many forms must not outweigh one match.
+        return parts[0] if len(parts) == 1 else BestOf(parts)
+
+    def proximity(self, groups: list[Group]) -> wq.Query | None:
+        """A bonus where the typed words stand together, in the title or the text."""
+        tokens = [t for g in groups if not g.phrase for t in self.tokens(g.typed)]
+        if len(tokens) < 2 or len(tokens) > 6:
+            return None
+        return wq.Or([wq.Phrase(f, tokens, slop=3, boost=PROXIMITY_BOOST)
+                      for f in (schema.TITLE, schema.BODY)])
+
+    def group_terms(self, groups: list[Group]) -> list[set[str]]:
+        """Each group's indexed terms, in every form it may take."""
+        return [
+            {t for text in group.alternatives + group.prefixes for t in self.tokens(text)}
+            for group in groups
+        ]
+
+    def excluded(self, parsed: ParsedQuery) -> wq.Query | None:
+        parts = [q for q in (self.text_query(w) for w in parsed.excluded) if q is not None]
+        return wq.Or(parts) if parts else None
+
+
+class SearchContext:
+    """Everything a search needs from the live generation and the editors' files."""
+
+    def __init__(self, snapshot: Snapshot, synonyms: Synonyms, notices: list[Notice]):
+        self.snapshot = snapshot
+        self.synonyms = synonyms
+        self.notices = notices
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(self.snapshot, self.synonyms)
+
+    @cached_property
+    def planner(self) -> Planner:
+        return Planner(self.snapshot, self.synonyms, self.vocabulary)
+
+
+def _matching(snapshot: Snapshot, q: wq.Query) -> int:
+    return bitmask(snapshot.searcher.docs_for_query(q))
+
+
+def _apply_corrections(parsed: ParsedQuery, corrections: dict[str, str]) -> ParsedQuery:
+    return ParsedQuery(
+        words=[corrections.get(w, w) for w in parsed.words],
+        phrases=parsed.phrases,
+        excluded=parsed.excluded,
+        filters=parsed.filters,
+        ends_mid_word=parsed.ends_mid_word,
+        truncated=parsed.truncated,
+    )
+
+
+def _plan(context: SearchContext, parsed: ParsedQuery):
+    planner = context.planner
+    groups = planner.groups(parsed)
+    group_queries = [(g, planner.group_query(g)) for g in groups]
+    group_queries = [(g, q) for g, q in group_queries if q is not None]
+    return groups, group_queries
+
+
+def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
+           max_chars: int = 300) -> SearchResult:
+    snapshot = context.snapshot
+    parsed = parse_query(params.q, max_chars)
+    filters = normalize_filters(snapshot, {
+        "sections": params.sections + parsed.filters.get("sections", []),
+        "systems": params.systems + parsed.filters.get("systems", []),
+        "effects": params.effects + parsed.filters.get("effects", []),
+    })
+    typed = " ".join(parsed.words + [f'"{" ".join(p)}"' for p in parsed.phrases])
+    notice = notice_for(params.q, context.notices)
+    corrected_query = None
+    if not params.exact:
+        corrections = context.planner.correct(parsed)
+        if corrections:
+            parsed = _apply_corrections(parsed, corrections)
+            corrected_query = " ".join(
+                parsed.words + [f'"{" ".join(p)}"' for p in parsed.phrases]
+            )
+    groups, group_queries = _plan(context, parsed)
+    excluded = context.planner.excluded(parsed)
+    fmask = filter_mask(snapshot, filters)
+    tiers, missing = _tiers(snapshot, [q for _, q in group_queries], excluded, filters, fmask)
+    missing_words = [group_queries[i][0].typed for i in sorted(missing)]
+    query_mask = 0
+    for _, mask in tiers:
+        query_mask |= mask
+    facets = count_facets(snapshot, query_mask, filters)
+    total = (query_mask & fmask).bit_count()
+    all_words = (tiers[0][1] & fmask).bit_count() if tiers else 0
+    group_terms = context.planner.group_terms(groups)
+    proximity = context.planner.proximity(groups)
+    page = max(1, params.page)
+    hits = [
+        _hit(hit, group_terms, context.planner.analyzer)
+        for hit in _page_of_hits(snapshot, tiers, fmask, proximity, page, per_page)
+    ]
+    return SearchResult(
+        params=params,
+        query=typed,
+        corrected_query=corrected_query,
+        total=total,
+        hits=hits,
+        facets=facets,
+        notice=notice,
+        relaxed=len(tiers) > 1,
+        all_words_total=all_words,
+        missing_words=missing_words,
+        highlight_terms=_landing_words(groups),
+        truncated=parsed.truncated,
+        per_page=per_page,
+    )
+
+
+def _tiers(snapshot: Snapshot, queries: list[wq.Query], excluded: wq.Query | None,
+           filters: dict[str, list[str]], fmask: int) -> tuple[list[tuple[wq.Query, int]], set]:
+    """Pages with every word first; when they are few, then pages with some of the words
+    (words no page has are left out). Returns (query, matched documents) per tier and the
+    indexes of words that matched nothing."""
+
+    def without_excluded(q: wq.Query) -> wq.Query:
+        return wq.AndNot(q, excluded) if excluded is not None else q
+
+    if not queries:
+        if excluded is None and not any(filters.values()):
+            return [], set()
+        every = without_excluded(wq.Every())
+        return [(every, _matching(snapshot, every))], set()
+    every_word = without_excluded(wq.And(queries) if len(queries) > 1 else queries[0])
+    all_mask = _matching(snapshot, every_word)
+    tiers = [(every_word, all_mask)]
+    if len(queries) < 2 or (all_mask & fmask).bit_count() >= RELAX_BELOW:
+        return tiers, set()
+    masks = [_matching(snapshot, q) for q in queries]
+    missing = {i for i, m in enumerate(masks) if not m}
+    useful = [q for q, m in zip(queries, masks, strict=True) if m]
+    if useful:
+        some = without_excluded(wq.Or(useful) if len(useful) > 1 else useful[0])
+        some_mask = _matching(snapshot, some) & ~all_mask
+        if some_mask & fmask:
+            tiers.append((some, some_mask))
+    return tiers, missing
+
+
+def _page_of_hits(snapshot: Snapshot, tiers: list[tuple[wq.Query, int]], fmask: int,
+                  proximity: wq.Query | None, page: int, per_page: int) -> list:
+    """The hits for one results page, walking the tiers in order."""
+    hits: list = []
+    offset = (page - 1) * per_page
+    for position, (tier_query, mask) in enumerate(tiers):
+        matched = mask & fmask
+        count = matched.bit_count()
+        if offset >= count:
+            offset -= count
+            continue
+        ranked = wq.AndMaybe(tier_query, proximity) if proximity is not None else tier_query
+        exact = position == 0 and matched == mask
+        allowed = None if exact else docnums_of(matched)
+        wanted = offset + per_page - len(hits)
+        results = snapshot.searcher.search(ranked, limit=wanted, filter=allowed)
+        hits.extend(results[offset:wanted])
+        offset = 0
+        if len(hits) >= per_page:
+            break
+    return hits[:per_page]
+
+
+def _landing_words(groups: list[Group], limit: int = 20) -> list[str]:
+    """Words to mark on the page a result leads to: as typed first, then synonyms."""
+    words = [w for g in groups for w in g.typed.split()]
+    # Single-word synonyms only: the words of "head pain" alone would mark every "pain".
+    words += [a for g in groups for a in g.alternatives[1:] + g.prefixes if " " not in a]
+    return list(dict.fromkeys(words))[:limit]
+
+
+def _hit(hit, group_terms: list[set[str]], analyzer) -> Hit:
+    fields = hit.fields()
+    sections = json.loads(fields.get(schema.SECTIONS_JSON) or "[]")
+    anchor, heading, text = best_section(sections, group_terms)
+    terms = set().union(*group_terms) if group_terms else set()
+    snippet = snippet_html(text, terms, analyzer) or snippet_html(
+        fields.get(schema.DESCRIPTION, ""), terms, analyzer, whole=True
+    )
+    pairs = json.loads(fields.get(schema.PAIRS_JSON) or "[]")
+    return Hit(
+        title=fields[schema.TITLE],
+        url=fields[schema.URL],
+        anchor=anchor,
+        heading=heading,
+        section=fields.get(schema.SECTION, ""),
+        section_title=fields.get(schema.SECTION_TITLE, ""),
+        snippet=snippet,
+        score=round(hit.score or 0.0, 4),
+        side_effects=[{"system": s, "effect": e} for s, e in pairs],
+    )

@@ -1,0 +1,75 @@
+"""Snippets: the part of a page that best answers the query, with the matches marked."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markupsafe import escape
+from whoosh import highlight
+from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
+
+WORD = re.compile(r"\w+")
+SNIPPET_CHARS = 240
+
+
+@lru_cache(maxsize=50_000)
+def stem_of(word: str) -> str:
+    return stem(word.translate(accent_map))
+
+
+def section_terms(text: str) -> set[str]:
+    return {stem_of(w) for w in WORD.findall(text.lower())}
+
+
+def best_section(sections: list[list[str]], groups: list[set[str]]) -> tuple[str, str, str]:
+    """(anchor, heading, text) of the section that answers most of the query's groups
+    (a word with its synonyms is one group), then most of them in its heading, then the
+    most distinct terms. The page's opening when nothing matches."""
+    if not sections:
+        return "", "", ""
+    best, best_score = sections[0], (0, 0, 0)
+    for anchor, heading, text in sections:
+        in_heading = section_terms(heading)
+        found = in_heading | section_terms(text)
+        score = (
+            sum(1 for g in groups if g & found),
+            sum(1 for g in groups if g & in_heading),
+            sum(len(g & found) for g in groups),
+        )
+        if score > best_score:
+            best, best_score = [anchor, heading, text], score
+    return best[0], best[1], best[2]
+
+
+class MarkFormatter(highlight.Formatter):
+    """Escaped text with <mark> around each match, "…" where the text was cut."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+    def format_fragment(self, fragment, replace=False):
+        body = super().format_fragment(fragment, replace)
+        start = "… " if fragment.startchar > 0 else ""
+        end = " …" if fragment.endchar < len(fragment.text) else ""
+        return start + body.strip() + end
+
+
+def snippet_html(text: str, terms: set[str], analyzer, *, whole: bool = False) -> str:
+    """A short excerpt with the terms marked; "" when none of them occur."""
+    if not text:
+        return ""
+    if whole:
+        fragmenter = highlight.WholeFragmenter()
+    else:
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90)
+    marked = highlight.highlight(text, terms, analyzer, fragmenter, MarkFormatter(), top=1)
+    if marked or not whole:
+        return marked
+    return str(escape(text[:SNIPPET_CHARS]))

@@ -1,0 +1,145 @@
+"""Browsing without a query: home, sections, the side-effect index, the drug grid."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from guide_site.state import app_state
+from guide_site.views.common import effect_slug, json_response, render, search_url
+from indexer import schema
+from indexer.sections import SECTIONS
+from indexer.side_effects import BODY_SYSTEMS
+
+COMMON_EFFECTS = 12
+
+
+def _page_link(page: dict) -> dict:
+    return {"title": page[schema.TITLE], "url": page[schema.URL],
+            "description": page[schema.DESCRIPTION], "drug": page[schema.DRUG]}
+
+
+def _sections(snapshot) -> list[dict]:
+    return [{"slug": slug, "title": title, "url": f"/sections/{slug}",
+             "count": snapshot.section_masks.get(slug, 0).bit_count()}
+            for slug, title in SECTIONS.items()]
+
+
+def _effects(snapshot) -> list[dict]:
+    """Every side effect with how many drug pages list it and under which body systems."""
+    systems_of: dict[str, set[str]] = defaultdict(set)
+    for page in snapshot.pages:
+        for system, effect in page["pairs"]:
+            systems_of[effect].add(system)
+    return [
+        {"effect": effect, "label": effect.capitalize(), "count": mask.bit_count(),
+         "url": f"/side-effects/{effect_slug(effect)}", "systems": sorted(systems_of[effect])}
+        for effect, mask in sorted(snapshot.effect_masks.items())
+    ]
+
+
+def home_data(request: Request) -> dict:
+    snapshot = app_state(request).snapshot()
+    effects = sorted(_effects(snapshot), key=lambda e: (-e["count"], e["effect"]))
+    return {"sections": _sections(snapshot), "common_side_effects": effects[:COMMON_EFFECTS],
+            "pages": len(snapshot.pages)}
+
+
+async def home(request: Request) -> Response:
+    return render(request, "home.html", home_data(request), json_url="/api")
+
+
+async def home_api(request: Request) -> Response:
+    return json_response(home_data(request))
+
+
+def section_data(request: Request) -> dict:
+    slug = request.path_params["slug"]
+    if slug not in SECTIONS:
+        raise HTTPException(404, f"There is no section called {slug!r}.")
+    snapshot = app_state(request).snapshot()
+    pages = [_page_link(p) for p in snapshot.pages if p[schema.SECTION] == slug]
+    return {"slug": slug, "title": SECTIONS[slug], "pages": pages,
+            "search_url": search_url(filters={"sections": [slug]})}
+
+
+async def section(request: Request) -> Response:
+    data = section_data(request)
+    return render(request, "section.html", data, json_url=f"/api/sections/{data['slug']}")
+
+
+async def section_api(request: Request) -> Response:
+    return json_response(section_data(request))
+
+
+def side_effects_data(request: Request) -> dict:
+    snapshot = app_state(request).snapshot()
+    effects = _effects(snapshot)
+    groups = []
+    for system in BODY_SYSTEMS:
+        members = [e for e in effects if system in e["systems"]]
+        if members:
+            groups.append({"system": system, "effects": members})
+    return {"systems": groups, "total": len(effects)}
+
+
+async def side_effects(request: Request) -> Response:
+    return render(request, "side_effects.html", side_effects_data(request),
+                  json_url="/api/side-effects")
+
+
+async def side_effects_api(request: Request) -> Response:
+    return json_response(side_effects_data(request))
+
+
+def side_effect_data(request: Request) -> dict:
+    slug = request.path_params["effect"]
+    snapshot = app_state(request).snapshot()
+    effect = next((e for e in snapshot.effect_masks if effect_slug(e) == slug), None)
+    if effect is None:
+        raise HTTPException(404, "No drug in the guide lists that side effect.")
+    drugs = []
+    for page in snapshot.pages:
+        systems = sorted({s for s, e in page["pairs"] if e == effect})
+        if systems:
+            drugs.append({**_page_link(page), "systems": systems})
+    return {"effect": effect, "label": effect.capitalize(), "slug": slug, "drugs": drugs,
+            "search_url": search_url(filters={"effects": [effect]})}
+
+
+async def side_effect(request: Request) -> Response:
+    data = side_effect_data(request)
+    return render(request, "side_effect.html", data, json_url=f"/api/side-effects/{data['slug']}")
+
+
+async def side_effect_api(request: Request) -> Response:
+    return json_response(side_effect_data(request))
+
+
+def drugs_data(request: Request) -> dict:
+    """Drug pages by body system: how many listed effects each has, each cell a link."""
+    snapshot = app_state(request).snapshot()
+    drug_pages = [p for p in snapshot.pages if p["pairs"]]
+    used = [s for s in BODY_SYSTEMS if any(s == pair[0] for p in drug_pages for pair in p["pairs"])]
+    rows = []
+    for page in sorted(drug_pages, key=lambda p: (p[schema.DRUG] or p[schema.TITLE]).casefold()):
+        cells = []
+        for system in used:
+            effects = sorted(e for s, e in page["pairs"] if s == system)
+            cells.append({"system": system, "count": len(effects), "effects": effects,
+                          "url": f"{page[schema.URL]}#possible-side-effects" if effects else None})
+        rows.append({**_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
+                     "cells": cells, "total": len(page["pairs"])})
+    return {"systems": used, "drugs": rows}
+
+
+async def drugs(request: Request) -> Response:
+    return render(request, "drugs.html", drugs_data(request), json_url="/api/drugs")
+
+
+async def drugs_api(request: Request) -> Response:
+    return json_response(drugs_data(request))
+

@@ -1,0 +1,58 @@
+"""What every view shares: templates, rendering an HTML view or its JSON twin, URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.templating import Jinja2Templates
+
+from indexer.sections import SECTIONS
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+DISCLAIMER = (
+    "This guide is for information only. It is not a substitute for professional medical "
+    "advice, diagnosis or treatment. Always ask your doctor about your own health. "
+    "In an emergency, call 911 or your local emergency number."
+)
+TEMPLATES.env.globals.update(site_sections=SECTIONS, disclaimer=DISCLAIMER)
+
+
+class BadRequest(HTTPException):
+    def __init__(self, detail: str) -> None:
+        super().__init__(status_code=400, detail=detail)
+
+
+def render(request: Request, template: str, data: dict, *, status: int = 200,
+           json_url: str | None = None) -> Response:
+    context = {**data, "json_url": json_url}
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+
+
+def json_response(data: dict, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status)
+
+
+def search_url(q: str = "", filters: dict[str, list[str]] | None = None, page: int = 1,
+               exact: bool = False, base: str = "/search") -> str:
+    pairs: list[tuple[str, str]] = [("q", q)] if q else []
+    for key, name in (("sections", "section"), ("systems", "system"), ("effects", "effect")):
+        pairs.extend((name, value) for value in (filters or {}).get(key, []))
+    if page > 1:
+        pairs.append(("page", str(page)))
+    if exact:
+        pairs.append(("exact", "1"))
+    return base + ("?" + urlencode(pairs) if pairs else "")
+
+
+def effect_slug(effect: str) -> str:
+    return "-".join(effect.lower().replace("/", " ").split())
+
+
+def twin(url: str, request: Request) -> str:
+    """The JSON twin of an HTML view's URL, with the same query string."""
+    query = request.url.query
+    return url + (f"?{query}" if query else "")

@@ -1,0 +1,84 @@
+"""Views about the site itself: sitemap, robots.txt, OpenSearch, health, status, OpenAPI."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape as xml_escape
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from guide_site.openapi import OPENAPI
+from guide_site.state import app_state
+from guide_site.views.common import TEMPLATES, json_response, render
+from indexer import generations, schema
+from indexer.sections import SECTIONS
+
+
+def sitemap_data(request: Request) -> dict:
+    snapshot = app_state(request).snapshot()
+    groups = []
+    for slug, title in [*SECTIONS.items(), ("", "About this site")]:
+        pages = [{"title": p[schema.TITLE], "url": p[schema.URL]}
+                 for p in snapshot.pages if p[schema.SECTION] == slug]
+        if pages:
+            groups.append({"slug": slug, "title": title, "pages": pages})
+    return {"groups": groups}
+
+
+async def sitemap(request: Request) -> Response:
+    return render(request, "sitemap.html", sitemap_data(request), json_url="/api/sitemap")
+
+
+async def sitemap_api(request: Request) -> Response:
+    return json_response(sitemap_data(request))
+
+
+async def sitemap_xml(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    snapshot = app_state(request).snapshot()
+    urls = ["/", "/side-effects", "/drugs", "/sitemap"]
+    urls += [f"/sections/{slug}" for slug in SECTIONS]
+    urls += [p[schema.URL] for p in snapshot.pages]
+    body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>" for u in urls)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n')
+    return Response(xml, media_type="application/xml")
+
+
+async def robots(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    return PlainTextResponse(
+        f"User-agent: *\nDisallow: /api/\nDisallow: /search\nSitemap: {base}/sitemap.xml\n"
+    )
+
+
+async def opensearch(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    body = TEMPLATES.get_template("opensearch.xml").render(base=base)
+    return Response(body, media_type="application/opensearchdescription+xml")
+
+
+def status_data(request: Request) -> dict:
+    snapshot = app_state(request).snapshot()
+    return {
+        "generation": snapshot.number,
+        "pages": len(snapshot.pages),
+        "built_at": snapshot.manifest.get("built_at"),
+        "sections": {slug: snapshot.section_masks.get(slug, 0).bit_count() for slug in SECTIONS},
+    }
+
+
+async def status_api(request: Request) -> Response:
+    return json_response(status_data(request))
+
+
+async def healthz(request: Request) -> Response:
+    try:
+        snapshot = app_state(request).snapshot()
+    except generations.NoIndex as error:
+        return json_response({"ok": False, "error": str(error)}, status=503)
+    return json_response({"ok": True, "generation": snapshot.number})
+
+
+async def openapi(request: Request) -> Response:
+    return json_response(OPENAPI)

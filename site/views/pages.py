@@ -1,0 +1,96 @@
+"""The guide's pages in the site's layout, and their JSON twins."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from guide_site.article import article_html, mark_words
+from guide_site.state import app_state
+from guide_site.views.common import effect_slug, json_response, render
+from indexer import schema
+from indexer.side_effects import BODY_SYSTEMS
+
+RELATED = 5
+MAX_MARKED_WORDS = 20
+
+
+def _url(request: Request) -> str:
+    section = request.path_params.get("section")
+    name = request.path_params["name"]
+    return f"/{section}/{name}" if section else f"/{name}"
+
+
+def page_data(request: Request, url: str) -> dict:
+    state = app_state(request)
+    snapshot = state.snapshot()
+    page = snapshot.pages_by_url.get(url)
+    if page is None:
+        raise HTTPException(404, "We could not find that page.")
+    fields = snapshot.searcher.stored_fields(page["docnum"])
+    root = state.settings.content_dir.resolve()
+    source = (root / fields[schema.PATH]).resolve()
+    if not source.is_relative_to(root) or not source.is_file():
+        raise HTTPException(404, "We could not find that page.")
+    html = article_html(str(source), fields.get(schema.CONTENT_HASH, ""))
+    words = request.query_params.get("highlight", "").split()[:MAX_MARKED_WORDS]
+    if words:
+        html = mark_words(html, words)
+    sections = json.loads(fields.get(schema.SECTIONS_JSON) or "[]")
+    headings = [{"text": heading, "anchor": anchor} for anchor, heading, _ in sections if anchor]
+    return {
+        "title": fields[schema.TITLE],
+        "url": url,
+        "section": fields.get(schema.SECTION, ""),
+        "section_title": fields.get(schema.SECTION_TITLE, ""),
+        "description": fields.get(schema.DESCRIPTION, ""),
+        "keywords": [k.strip() for k in fields.get(schema.KEYWORDS, "").split(",") if k.strip()],
+        "drug": fields.get(schema.DRUG, ""),
+        "modified": fields[schema.MODIFIED].isoformat() if fields.get(schema.MODIFIED) else None,
+        "headings": headings,
+        "html": html,
+        "side_effects": _side_effects(page["pairs"]),
+        "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
+        "related": _related(snapshot, page, html),
+        "highlight": " ".join(words),
+    }
+
+
+def _side_effects(pairs: list[list[str]]) -> list[dict]:
+    by_system: dict[str, list[str]] = defaultdict(list)
+    for system, effect in pairs:
+        by_system[system].append(effect)
+    order = {name: i for i, name in enumerate(BODY_SYSTEMS)}
+    return [
+        {"system": system,
+         "effects": [{"effect": e, "url": f"/side-effects/{effect_slug(e)}"} for e in effects]}
+        for system, effects in sorted(by_system.items(), key=lambda item: order.get(item[0], 99))
+    ]
+
+
+def _related(snapshot, page: dict, html: str) -> list[dict]:
+    """Pages this one links to, then others from its section."""
+    found: list[dict] = []
+    for other in snapshot.pages:
+        if other["url"] != page["url"] and f'href="{other["url"]}' in html:
+            found.append(other)
+    for other in snapshot.pages:
+        same_section = other[schema.SECTION] == page[schema.SECTION]
+        if other["url"] != page["url"] and same_section and other not in found:
+            found.append(other)
+    return [{"title": p[schema.TITLE], "url": p["url"]} for p in found[:RELATED]]
+
+
+async def guide_page(request: Request) -> Response:
+    url = _url(request)
+    data = page_data(request, url)
+    return render(request, "page.html", data, json_url=f"/api/pages{url}")
+
+
+async def guide_page_api(request: Request) -> Response:
+    return json_response(page_data(request, _url(request)))
+

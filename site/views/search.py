@@ -1,0 +1,129 @@
+"""/search and its twin /api/search; /api/suggest for suggestions as you type."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from guide_site.search import SearchParams, SearchResult, search
+from guide_site.state import app_state
+from guide_site.suggest import suggestions
+from guide_site.views.common import BadRequest, json_response, render, search_url, twin
+from indexer.sections import SECTIONS
+
+FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}
+
+
+def search_params(request: Request) -> SearchParams:
+    """Query-string parameters, validated; a bad one is a 400 with the reason."""
+    settings = app_state(request).settings
+    query = request.query_params
+    raw_page = query.get("page", "1").strip() or "1"
+    if not raw_page.isdigit() or not 1 <= int(raw_page) <= settings.max_page_number:
+        raise BadRequest(f"page must be a whole number from 1 to {settings.max_page_number}")
+    params = SearchParams(q=query.get("q", ""), page=int(raw_page),
+                          exact=query.get("exact", "") in ("1", "true", "yes"))
+    for name, attr in FACET_PARAMS.items():
+        values = [v for v in query.getlist(name) if v.strip()]
+        if any(len(v) > 100 for v in values) or len(values) > 20:
+            raise BadRequest(f"too many or too long values for {name!r}")
+        setattr(params, attr, values)
+    return params
+
+
+def landing_link(url: str, anchor: str, words: list[str]) -> str:
+    """The result's link: the best-matching heading, with the words to mark there."""
+    query = f"?{urlencode({'highlight': ' '.join(words)})}" if words else ""
+    return url + query + (f"#{anchor}" if anchor else "")
+
+
+def _facets_view(result: SearchResult, filters: dict[str, list[str]], q: str) -> dict:
+    out = {}
+    for name, key in FACET_PARAMS.items():
+        values = []
+        for value in result.facets[name]:
+            chosen = list(filters[key])
+            toggled = [v for v in chosen if v != value.value] if value.selected else [
+                *chosen, value.value]
+            href = search_url(q, {**filters, key: toggled})
+            values.append({**value.as_dict(), "href": href})
+        out[name] = values
+    return out
+
+
+def search_data(request: Request) -> dict:
+    state = app_state(request)
+    params = search_params(request)
+    context = state.search_context()
+    result = search(context, params, per_page=state.settings.per_page,
+                    max_chars=state.settings.max_query_chars)
+    filters = {
+        key: [v.value for v in result.facets[name] if v.selected]
+        for name, key in FACET_PARAMS.items()
+    }
+    q = result.query if not params.q.strip() else params.q.strip()[: state.settings.max_query_chars]
+    chips = [
+        {"facet": name, "value": value, "label": next(
+            (v.label for v in result.facets[name] if v.value == value), value),
+         "href": search_url(q, {**filters, key: [v for v in filters[key] if v != value]})}
+        for name, key in FACET_PARAMS.items()
+        for value in filters[key]
+    ]
+    pages = result.pages
+    return {
+        "query": q,
+        "corrected_query": result.corrected_query,
+        "search_instead_url": (
+            search_url(q, filters, exact=True) if result.corrected_query else None
+        ),
+        "total": result.total,
+        "page": params.page,
+        "per_page": result.per_page,
+        "pages": pages,
+        "prev_url": search_url(q, filters, params.page - 1, params.exact)
+        if params.page > 1 else None,
+        "next_url": search_url(q, filters, params.page + 1, params.exact)
+        if params.page < pages else None,
+        "results": [
+            {
+                "title": hit.title,
+                "url": hit.url,
+                "link": landing_link(hit.url, hit.anchor, result.highlight_terms),
+                "heading": hit.heading,
+                "section": hit.section,
+                "section_title": hit.section_title,
+                "snippet": hit.snippet,
+                "score": hit.score,
+                "side_effects": hit.side_effects,
+            }
+            for hit in result.hits
+        ],
+        "facets": _facets_view(result, filters, q),
+        "filters": filters,
+        "chips": chips,
+        "notice": result.notice.as_dict() if result.notice else None,
+        "relaxed": result.relaxed,
+        "missing_words": result.missing_words,
+        "highlight": " ".join(result.highlight_terms),
+        "truncated": result.truncated,
+    }
+
+
+async def search_page(request: Request) -> Response:
+    data = search_data(request)
+    if not data["query"] and not any(data["filters"].values()):
+        data["sections_list"] = list(SECTIONS.items())
+    return render(request, "search.html", data, json_url=twin("/api/search", request))
+
+
+async def search_api(request: Request) -> Response:
+    return json_response(search_data(request))
+
+
+async def suggest_api(request: Request) -> Response:
+    state = app_state(request)
+    q = request.query_params.get("q", "")
+    items = suggestions(state.search_context(), q, max_chars=state.settings.max_query_chars)
+    return json_response({"query": q[: state.settings.max_query_chars], "suggestions": items})
