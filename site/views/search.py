@@ -11,7 +11,6 @@ from guide_site.search import SearchParams, SearchResult, search
 from guide_site.state import app_state
 from guide_site.suggest import suggestions
 from guide_site.views.common import BadRequest, json_response, render, search_url, twin
-from indexer.sections import SECTIONS
 
 FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}
 
@@ -112,10 +111,10 @@ def search_data(request: Request) -> dict:
 
 
 async def search_page(request: Request) -> Response:
+    """The results page; with fragment=1, only its results part (for search as you type)."""
     data = search_data(request)
-    if not data["query"] and not any(data["filters"].values()):
-        data["sections_list"] = list(SECTIONS.items())
-    return render(request, "search.html", data, json_url=twin("/api/search", request))
+    template = "_results.html" if request.query_params.get("fragment") == "1" else "search.html"
+    return render(request, template, data, json_url=twin("/api/search", request))
 
 
 async def search_api(request: Request) -> Response:
