@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -86,6 +87,20 @@ def _parse(args: tuple[Path, Path]) -> Page | PageError:
         return PageError(path.relative_to(root).as_posix(), f"could not be parsed ({error!r})")
 
 
+def _die_with_parent(parent: int) -> None:
+    """Parsing workers end when the build does, even when it is killed: otherwise they
+    would linger, holding the writer lock they inherited."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
 def parse_files(
     files: list[SourceFile], content_dir: Path, progress: Progress | None = None
 ) -> Iterable[Page | PageError]:
@@ -93,7 +108,9 @@ def parse_files(
     root = content_dir.resolve()
     jobs = [(f.path, root) for f in files]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        workers = min(4, os.cpu_count() or 1)
+        with ProcessPoolExecutor(workers, initializer=_die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             for result in pool.map(_parse, jobs, chunksize=64):
                 if progress:
                     progress(1)

@@ -1,0 +1,238 @@
+"""Builds and updates on a real Whoosh index in a temp dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+
+from indexer import generations, schema
+from indexer.build import build_index, update_index
+
+from .conftest import CONTENT, FIXTURES
+
+IVIG_PAIRS = [
+    ["Dermatologic", "rash"],
+    ["Dermatologic", "mild skin reaction at the injection site"],
+    ["Gastrointestinal", "abdominal cramp"],
+    ["Gastrointestinal", "nausea"],
+    ["Gastrointestinal", "vomiting"],
+    ["Musculoskeletal", "chest pain"],
+    ["Musculoskeletal", "back pain"],
+    ["Musculoskeletal", "hip pain"],
+    ["Musculoskeletal", "muscle pain"],
+    ["Musculoskeletal", "joint pain"],
+    ["Neurologic", "anxiety"],
+    ["Neurologic", "chill"],
+    ["Neurologic", "dizziness"],
+    ["Neurologic", "fever"],
+    ["Neurologic", "headache"],
+    ["Other", "chest tightness"],
+    ["Other", "difficulty breathing"],
+    ["Other", "burning sensation in the head"],
+]
+
+
+def stored(index_dir: Path, path: str) -> dict | None:
+    live = generations.live_generation(index_dir)
+    assert live is not None
+    with generations.open_generation(live).searcher() as searcher:
+        return searcher.document(path=path)
+
+
+def count_docs(index_dir: Path) -> int:
+    live = generations.live_generation(index_dir)
+    assert live is not None
+    ix = generations.open_generation(live)
+    try:
+        return ix.doc_count()
+    finally:
+        ix.close()
+
+
+def search_body(index_dir: Path, word: str) -> list[str]:
+    live = generations.live_generation(index_dir)
+    assert live is not None
+    with generations.open_generation(live).searcher() as searcher:
+        hits = searcher.search(wq.Term(schema.BODY, word), limit=None)
+        return [hit[schema.PATH] for hit in hits]
+
+
+def test_ivig_side_effect_pairs_in_the_index(guide_index: Path) -> None:
+    document = stored(guide_index, "other-drugs/ivig.html")
+    assert document is not None
+    assert json.loads(document[schema.PAIRS_JSON]) == IVIG_PAIRS
+    assert "headache" in document[schema.SIDE_EFFECT].split(",")
+    assert document[schema.BODY_SYSTEM].split(",") == [
+        "Dermatologic", "Gastrointestinal", "Musculoskeletal", "Neurologic", "Other"]
+
+
+def test_every_page_of_the_guide_is_indexed(guide_index: Path) -> None:
+    pages = list(CONTENT.glob("*/*.html"))
+    assert count_docs(guide_index) == len(pages) >= 54
+
+
+def test_chrome_of_old_pages_stays_out(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "old-site", content)
+    shutil.copytree(CONTENT / "other-drugs", content / "other-drugs")
+    build_index(content, tmp_path / "index")
+    assert search_body(tmp_path / "index", "sitemap") == []
+    assert search_body(tmp_path / "index", "copyright") == []
+    assert search_body(tmp_path / "index", "newslett") == []
+    assert search_body(tmp_path / "index", "leflunomid") == ["treating-lupus/old-style-drug.html"]
+
+
+def test_a_bad_page_is_reported_and_the_rest_indexes(content_copy: Path, tmp_path: Path) -> None:
+    (content_copy / "lupus-symptoms/broken.html").write_bytes(b"\x00\x00garbage")
+    (content_copy / "lupus-symptoms/untitled.html").write_text(
+        "<html><body><p>" + "words " * 50 + "</p></body></html>")
+    report = build_index(content_copy, tmp_path / "index")
+    reasons = {e.path: e.reason for e in report.errors}
+    assert "binary" in reasons["lupus-symptoms/broken.html"]
+    assert "no title" in reasons["lupus-symptoms/untitled.html"]
+    assert report.pages == count_docs(tmp_path / "index") == len(list(CONTENT.glob("*/*.html")))
+
+
+def test_update_touches_only_changed_pages(content_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    first = build_index(content_copy, index_dir)
+    fatigue = content_copy / "lupus-symptoms/fatigue.html"
+    fatigue.write_text(fatigue.read_text().replace("</article>", "<p>Zebrafruit naps.</p></article>"))
+    shutil.copy(content_copy / "living-with-lupus/travel.html", content_copy / "living-with-lupus/trips.html")
+    (content_copy / "living-with-lupus/trips.html").write_text(
+        (content_copy / "living-with-lupus/trips.html").read_text().replace(
+            "<h1>Travel</h1>", "<h1>Trips</h1>").replace("<title>Travel</title>", "<title>Trips</title>"))
+    (content_copy / "lupus-symptoms/hair-loss.html").unlink()
+    os.utime(content_copy / "treating-lupus/methotrexate.html")  # time stamp only
+    report = update_index(content_copy, index_dir)
+    assert report.changed == ["lupus-symptoms/fatigue.html"]
+    assert report.added == ["living-with-lupus/trips.html"]
+    assert report.removed == ["lupus-symptoms/hair-loss.html"]
+    assert report.generation == (first.generation or 0) + 1
+    assert count_docs(index_dir) == first.pages
+    assert search_body(index_dir, "zebrafruit") == ["lupus-symptoms/fatigue.html"]
+    assert stored(index_dir, "lupus-symptoms/hair-loss.html") is None
+    again = update_index(content_copy, index_dir)
+    assert again.touched == 0 and again.generation == report.generation
+
+
+def test_update_keeps_the_last_good_copy_of_a_page_that_breaks(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(content_copy, index_dir)
+    (content_copy / "lupus-symptoms/fatigue.html").write_bytes(b"")
+    report = update_index(content_copy, index_dir)
+    assert [e.path for e in report.errors] == ["lupus-symptoms/fatigue.html"]
+    assert stored(index_dir, "lupus-symptoms/fatigue.html") is not None
+
+
+def test_old_readers_keep_working_and_new_readers_see_the_new_generation(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    from guide_site.live_index import LiveIndex
+
+    index_dir = tmp_path / "index"
+    build_index(content_copy, index_dir)
+    live = LiveIndex(index_dir)
+    before = live.current()
+    page = content_copy / "lupus-symptoms/fatigue.html"
+    page.write_text(page.read_text().replace("</article>", "<p>Quokkaberry tea.</p></article>"))
+    for _ in range(3):  # several generations, so the first one's folder is cleaned up
+        build_index(content_copy, index_dir)
+    hits = before.searcher.search(wq.Term(schema.BODY, "fatigu"), limit=5)
+    assert len(hits) > 0 and hits[0][schema.TITLE]
+    after = live.current()
+    assert after.number == before.number + 3
+    assert after.searcher.search(wq.Term(schema.BODY, "quokkaberri")).scored_length() == 1
+    live.close()
+
+
+def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "indexer.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+@pytest.fixture
+def big_content(tmp_path: Path) -> Path:
+    """The guide eight times over (about 460 pages), so a build takes a few seconds."""
+    content = tmp_path / "big"
+    for copy in range(8):
+        for page in CONTENT.glob("*/*.html"):
+            target = content / page.parent.name / f"{page.stem}-{copy}.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            html = page.read_text().replace("<h1>", f"<h1>Copy {copy}: ").replace(
+                "<title>", f"<title>Copy {copy}: ")
+            target.write_text(html)
+    return content
+
+
+def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    good = build_index(big_content, index_dir)
+    for delay in (0.3, 1.0, 2.0, 3.5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "indexer.cli", "build", "--content", str(big_content),
+             "--index", str(index_dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)  # the build only: its parsing workers follow it
+        process.wait(timeout=30)
+        assert count_docs(index_dir) == good.pages
+        assert search_body(index_dir, "leflunomid") == []
+        assert len(search_body(index_dir, "fatigu")) > 0
+    result = cli("build", "--content", str(big_content), "--index", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    assert count_docs(index_dir) == good.pages
+    assert not list(index_dir.glob(".build-*"))  # half-written generations are cleaned up
+    assert len(list(index_dir.glob("gen-*"))) <= 1 + generations.KEEP_OLD
+
+
+def test_two_writers_never_corrupt_the_index(big_content: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    env = {**os.environ, "LUPUS_GUIDE_LOCK_TIMEOUT": "0.2"}
+    command = [sys.executable, "-m", "indexer.cli", "build", "--content", str(big_content),
+               "--index", str(index_dir)]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    time.sleep(0.5)
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert second.returncode == 1
+    assert "is being written by process" in second.stderr
+    assert str(first.pid) in second.stderr
+    assert count_docs(index_dir) == len(list(big_content.glob("*/*.html")))
+
+
+def test_a_lock_left_by_a_killed_writer_is_recovered(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    (index_dir / generations.LOCK).write_text('{"pid": 999999, "command": "lupus-guide build"}')
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / "other-drugs", content / "other-drugs")
+    report = build_index(content, index_dir, lock_timeout=0.5)
+    assert report.pages == 6
+    assert any("recovered the lock" in w for w in report.warnings)
+
+
+def test_cli_build_status_check(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    built = cli("build", "--content", str(CONTENT), "--index", str(index_dir))
+    assert built.returncode == 0, built.stderr
+    assert "build: generation 1" in built.stdout
+    status = cli("status", "--content", str(CONTENT), "--index", str(index_dir))
+    assert "generation: 1" in status.stdout and "Other Drugs: 6" in status.stdout
+    assert "index is up to date" in status.stdout
+    checked = cli("check", "--json", "--content", str(CONTENT))
+    assert checked.returncode == 0, checked.stdout
+    assert json.loads(checked.stdout)["pages"] == len(list(CONTENT.glob("*/*.html")))
