@@ -53,7 +53,8 @@ def test_old_site_article_inside_main() -> None:
 
 def test_title_falls_back_to_title_tag_without_site_suffix() -> None:
     body = "<p>" + "word " * 40 + "</p>"
-    page = parse(f"<html><head><title>Joint Care | Old Site</title></head><body>{body}</body></html>")
+    head = "<head><title>Joint Care | Old Site</title></head>"
+    page = parse(f"<html>{head}<body>{body}</body></html>")
     assert page.title == "Joint Care"
 
 
