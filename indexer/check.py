@@ -40,12 +40,11 @@ def _page_problems(page: Page) -> list[Problem]:
     def add(level: str, message: str) -> None:
         found.append(Problem(page.path, level, message))
 
-    if not page.description:
-        add("error", "no description (<meta name=\"description\">)")
     if page.section and page.section not in SECTIONS:
         add("warning", f"section {page.section!r} is not one of the guide's six sections")
     for warning in page.warnings:
-        add("error" if "not in the form" in warning else "warning", warning)
+        serious = "not in the form" in warning or warning.startswith("no description")
+        add("error" if serious else "warning", warning)
     if page.drug and not page.side_effects:
         add("error", "a drug page without a 'Possible Side Effects' list")
     grade = reading_grade(page)

@@ -239,6 +239,8 @@ def parse_html(html: str, relative: str, *, modified: datetime, content_hash: st
     description = _meta(soup, "description") or next((p for p in paragraphs if p), "")
     keywords = [k.strip() for k in _meta(soup, "keywords").split(",") if k.strip()]
     warnings: list[str] = []
+    if not _meta(soup, "description"):
+        warnings.append('no description (<meta name="description">); the first paragraph stands in')
     side_effects: list[SideEffect] = []
     for line in _list_after(article, lambda t: t.lower().rstrip(":") in SIDE_EFFECT_HEADINGS):
         parsed = parse_side_effect_line(line)

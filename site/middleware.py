@@ -19,7 +19,7 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "cross-origin-opener-policy": "same-origin",
 }
-MAX_TARGET = 8192  # bytes of path and query string
+MAX_TARGET = 32 * 1024  # bytes of path and query string (long pasted queries are cut later)
 MAX_BODY = 16 * 1024  # the site takes no uploads
 
 

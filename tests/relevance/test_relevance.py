@@ -1,0 +1,27 @@
+"""The judged query set keeps its targets: success@3 >= 0.95, success@1 >= 0.80."""
+
+from pathlib import Path
+
+from guide_site.relevance import evaluate, load_queries
+from guide_site.state import AppState
+from indexer.settings import load_settings
+
+from ..conftest import CONTENT
+
+QUERIES = Path(__file__).resolve().parent / "queries.tsv"
+
+
+def test_judged_queries_reach_their_pages(guide_index: Path) -> None:
+    queries = load_queries(QUERIES)
+    assert len(queries) >= 80
+    state = AppState(load_settings({}).with_paths(CONTENT, guide_index))
+    report = evaluate(state.search_context(), queries)
+    misses = [(o.judged.query, o.rank) for o in report.misses(3)]
+    assert report.success_at_3 >= 0.95, misses
+    assert report.success_at_1 >= 0.80, misses
+    state.live.close()
+
+
+def test_the_set_covers_every_kind_of_query() -> None:
+    kinds = {q.kind for q in load_queries(QUERIES)}
+    assert kinds >= {"lay", "brand", "typo", "extra-words", "fragment", "abbreviation"}
