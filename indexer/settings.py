@@ -22,7 +22,7 @@ class Settings:
     per_page: int = 10
     max_query_chars: int = 300
     max_page_number: int = 50
-    cache_seconds: int = 300
+    cache_seconds: int = 0
 
     def with_paths(self, content_dir: Path | None, index_dir: Path | None) -> Settings:
         return replace(
@@ -49,5 +49,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         per_page=get("PER_PAGE", int, 10),
         max_query_chars=get("MAX_QUERY_CHARS", int, 300),
         max_page_number=get("MAX_PAGE_NUMBER", int, 50),
-        cache_seconds=get("CACHE_SECONDS", int, 300),
+        cache_seconds=get("CACHE_SECONDS", int, 0),
     )

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from guide_site.http_cache import ResponseCache
 from guide_site.middleware import GuardMiddleware
 from guide_site.state import AppState
 from guide_site.views import browse, meta, pages, search
@@ -97,7 +98,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(GuardMiddleware), Middleware(GZipMiddleware, minimum_size=800)],
+        middleware=[
+            Middleware(GuardMiddleware),
+            Middleware(ResponseCache, version=state.version,
+                       cache_seconds=settings.cache_seconds),
+            Middleware(GZipMiddleware, minimum_size=800),
+        ],
         exception_handlers={
             HTTPException: http_error,
             generations.NoIndex: no_index,

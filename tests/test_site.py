@@ -242,3 +242,27 @@ def test_a_reindex_is_picked_up_during_requests(content_copy: Path, tmp_path: Pa
         assert found["results"][0]["url"] == "/lupus-symptoms/fatigue"
         assert test_client.get("/api/status").json()["generation"] == 7
     assert failures == []
+
+
+def test_http_caching_etag_and_gzip(client: TestClient) -> None:
+    first = client.get("/search", params={"q": "fatigue"}, headers={"accept-encoding": "gzip"})
+    etag = first.headers["etag"]
+    assert first.headers["content-encoding"] == "gzip"
+    assert "no-cache" in first.headers["cache-control"]
+    again = client.get("/search", params={"q": "fatigue"},
+                       headers={"if-none-match": etag, "accept-encoding": "gzip"})
+    assert again.status_code == 304 and again.content == b""
+    other = client.get("/search", params={"q": "rash"}, headers={"accept-encoding": "gzip"})
+    assert other.headers["etag"] != etag
+    repeat = client.get("/search", params={"q": "fatigue"}, headers={"accept-encoding": "gzip"})
+    assert repeat.text == first.text and repeat.headers["etag"] == etag
+
+
+def test_etags_change_with_a_reindex(content_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(content_copy, index_dir)
+    with TestClient(create_app(load_settings({}).with_paths(content_copy, index_dir))) as c:
+        before = c.get("/api/search", params={"q": "fatigue"}).headers["etag"]
+        build_index(content_copy, index_dir)
+        after = c.get("/api/search", params={"q": "fatigue"}, headers={"if-none-match": before})
+        assert after.status_code == 200 and after.headers["etag"] != before
