@@ -45,6 +45,8 @@ DESCRIPTION, KEYWORDS, HEADINGS, BODY = "description", "keywords", "headings", "
 SIDE_EFFECT, BODY_SYSTEM, SIDE_EFFECT_TEXT = "side_effect", "body_system", "side_effect_text"
 WARNING_SIGNS, DRUG, MODIFIED, SECTIONS_JSON = "warning_signs", "drug", "modified", "sections"
 CONTENT_HASH, PAIRS_JSON = "content_hash", "side_effect_pairs"
+TITLE_WORDS, SYSTEM_EFFECT, LINKS_JSON = "title_words", "system_effect", "links"
+PAIR_SEPARATOR = "|"
 
 # Where a query's words count most: title and keywords above side effects, above headings,
 # above the body (BM25F field weights).
@@ -67,6 +69,8 @@ def build_schema() -> fields.Schema:
         path=fields.ID(stored=True, unique=True),
         url=fields.ID(stored=True),
         title=fields.TEXT(stored=True, analyzer=text, spelling=True),
+        # Whole words of the title, for completing what a person is typing.
+        title_words=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
         section=fields.ID(stored=True, sortable=True),
         section_title=fields.TEXT(stored=True, analyzer=text),
         description=fields.TEXT(stored=True, analyzer=text),
@@ -75,6 +79,8 @@ def build_schema() -> fields.Schema:
         body=fields.TEXT(stored=True, analyzer=text, spelling=True),
         side_effect=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         body_system=fields.KEYWORD(stored=True, commas=True),
+        # "System|effect" pairs: which body system each listed effect is filed under.
+        system_effect=fields.KEYWORD(commas=True, lowercase=False),
         side_effect_text=fields.TEXT(analyzer=text, spelling=True),
         warning_signs=fields.TEXT(stored=True, analyzer=text),
         drug=fields.ID(stored=True, sortable=True),
@@ -82,6 +88,7 @@ def build_schema() -> fields.Schema:
         sections=fields.STORED(),
         side_effect_pairs=fields.STORED(),
         content_hash=fields.STORED(),
+        links=fields.STORED(),
     )
 
 
@@ -91,6 +98,7 @@ def page_document(page: Page) -> dict:
         PATH: page.path,
         URL: page.url,
         TITLE: page.title,
+        TITLE_WORDS: page.title,
         SECTION: page.section,
         SECTION_TITLE: page.section_title,
         DESCRIPTION: page.description,
@@ -99,6 +107,7 @@ def page_document(page: Page) -> dict:
         BODY: page.body,
         SIDE_EFFECT: ",".join(sorted({e.effect for e in page.side_effects})),
         BODY_SYSTEM: ",".join(page.body_systems),
+        SYSTEM_EFFECT: ",".join(f"{e.system}{PAIR_SEPARATOR}{e.effect}" for e in page.side_effects),
         SIDE_EFFECT_TEXT: ". ".join(f"{e.system}: {e.effect}" for e in page.side_effects),
         WARNING_SIGNS: "\n".join(page.warning_signs),
         DRUG: page.drug,
@@ -106,4 +115,5 @@ def page_document(page: Page) -> dict:
         SECTIONS_JSON: json.dumps([[s.anchor, s.heading, s.text] for s in page.sections]),
         PAIRS_JSON: json.dumps([[e.system, e.effect] for e in page.side_effects]),
         CONTENT_HASH: page.content_hash,
+        LINKS_JSON: json.dumps([link for link in page.links if link.startswith("/")]),
     }

@@ -40,6 +40,10 @@ def docnums_of(mask: int) -> set[int]:
     return found
 
 
+LIGHT_FIELDS = (schema.URL, schema.TITLE, schema.SECTION, schema.SECTION_TITLE,
+                schema.DESCRIPTION, schema.DRUG, schema.PATH)
+
+
 @dataclass
 class Snapshot:
     """One published generation, opened once and shared by every request that sees it."""
@@ -81,27 +85,48 @@ class Snapshot:
         return self._term_masks(schema.SIDE_EFFECT)
 
     @cached_property
+    def pair_masks(self) -> dict[tuple[str, str], int]:
+        """(body system, effect) -> the drug pages that list that effect under that system."""
+        masks = {}
+        for value, mask in self._term_masks(schema.SYSTEM_EFFECT).items():
+            system, _, effect = value.partition(schema.PAIR_SEPARATOR)
+            masks[(system, effect)] = mask
+        return masks
+
+    @cached_property
+    def drug_mask(self) -> int:
+        mask = 0
+        for effect_mask in self.effect_masks.values():
+            mask |= effect_mask
+        return mask
+
+    @cached_property
     def all_mask(self) -> int:
         reader = self.searcher.reader()
         return bitmask(reader.all_doc_ids())
 
-    @cached_property
-    def pages(self) -> list[dict]:
-        """Light stored fields of every live page (no body), by document number."""
-        keep = (schema.URL, schema.TITLE, schema.SECTION, schema.SECTION_TITLE,
-                schema.DESCRIPTION, schema.DRUG, schema.PATH)
-        found = []
-        for docnum, fields in self.searcher.reader().iter_docs():
-            page = {k: fields.get(k, "") for k in keep}
-            page["docnum"] = docnum
-            page["pairs"] = json.loads(fields.get(schema.PAIRS_JSON) or "[]")
-            found.append(page)
-        found.sort(key=lambda p: p[schema.TITLE].casefold())
-        return found
+    def page_at(self, docnum: int) -> dict:
+        """A page's light stored fields (no body), and its side-effect pairs."""
+        fields = self.searcher.stored_fields(docnum)
+        page = {k: fields.get(k, "") for k in LIGHT_FIELDS}
+        page["docnum"] = docnum
+        page["pairs"] = json.loads(fields.get(schema.PAIRS_JSON) or "[]")
+        return page
+
+    def pages_in(self, mask: int) -> list[dict]:
+        """The pages of a document bitmask, by title."""
+        pages = [self.page_at(docnum) for docnum in docnums_of(mask)]
+        pages.sort(key=lambda p: p[schema.TITLE].casefold())
+        return pages
+
+    def page_by_url(self, url: str) -> dict | None:
+        docnum = self.searcher.document_number(url=url)
+        return None if docnum is None else self.page_at(docnum)
 
     @cached_property
-    def pages_by_url(self) -> dict[str, dict]:
-        return {p[schema.URL]: p for p in self.pages}
+    def pages(self) -> list[dict]:
+        """Every live page, by title (for the site map)."""
+        return self.pages_in(self.all_mask)
 
     @cached_property
     def vocabulary(self) -> dict[str, int]:

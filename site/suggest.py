@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from whoosh import query as wq
+from whoosh.support.charset import accent_map
+
+from guide_site.live_index import Snapshot
 from guide_site.query import clean_text
 from guide_site.search import SearchContext, SearchParams, search
 from guide_site.synonyms import words_of
@@ -18,6 +22,15 @@ def _completes(candidate: str, words: list[str]) -> bool:
     """Every typed word starts a word of the candidate; the last may be unfinished."""
     have = words_of(candidate)
     return all(any(h.startswith(w) for h in have) for w in words)
+
+
+def _titles_completing(snapshot: Snapshot, words: list[str]) -> list[dict]:
+    """Pages whose title has a word starting with each typed word, shortest title first."""
+    query = wq.And([wq.Prefix(schema.TITLE_WORDS, w.translate(accent_map)) for w in words])
+    results = snapshot.searcher.search(query, limit=PAGES * 4)
+    pages = [snapshot.page_at(hit.docnum) for hit in results]
+    pages.sort(key=lambda p: (len(p[schema.TITLE]), p[schema.TITLE]))
+    return pages[:PAGES]
 
 
 def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> list[dict]:
@@ -34,9 +47,8 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> list[di
             found.append({"text": label, "kind": kind, "url": url, "detail": detail})
 
     snapshot = context.snapshot
-    for page in snapshot.pages:
-        if _completes(page[schema.TITLE], words):
-            add(page[schema.TITLE], "page", page[schema.URL], page[schema.SECTION_TITLE])
+    for page in _titles_completing(snapshot, words):
+        add(page[schema.TITLE], "page", page[schema.URL], page[schema.SECTION_TITLE])
     result = search(context, SearchParams(q=text), per_page=PAGES, max_chars=max_chars)
     for hit in result.hits:
         add(hit.title, "page", hit.url, hit.section_title)

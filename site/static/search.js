@@ -66,6 +66,7 @@
   let items = []; // the suggestions shown, as sent by /api/suggest
   let active = -1; // index of the option with visual focus (focus itself stays in the box)
   let typingTimer = 0;
+  let wanted = false; // suggestions asked for (typed) and not yet shown or dismissed
 
   function setActive(index) {
     active = index;
@@ -120,23 +121,31 @@
     }
   }
 
+  /** Dismisses the list, and any suggestions still on their way (Escape, leaving the box). */
+  function dismissSuggestions() {
+    wanted = false;
+    getSuggestions.cancel();
+    closeList();
+  }
+
   async function updateSuggestions() {
     const text = input.value;
+    if (!wanted) return; // dismissed while waiting for the pause in typing
     if (!text.trim()) {
-      getSuggestions.cancel(); // an answer still on its way is no longer wanted
       items = [];
-      closeList();
+      dismissSuggestions();
       return;
     }
     let data;
     try {
       data = await getSuggestions(`/api/suggest?${new URLSearchParams({ q: text })}`);
     } catch {
-      closeList(); // suggestions are a convenience: the form still works
+      dismissSuggestions(); // suggestions are a convenience: the form still works
       return;
     }
     // Drop an answer for words no longer in the box, or one arriving after the user left it.
-    if (data && text === input.value && document.activeElement === input) {
+    if (data && wanted && text === input.value && document.activeElement === input) {
+      wanted = false;
       showSuggestions(data.suggestions);
     }
   }
@@ -215,6 +224,7 @@
   }
 
   function scheduleUpdate() {
+    wanted = true;
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => {
       updateSuggestions();
@@ -258,8 +268,8 @@
           } // else the form is submitted
           break;
         case "Escape":
-          if (open) {
-            closeList();
+          if (open || wanted) {
+            dismissSuggestions();
             event.preventDefault(); // also stops the browser clearing a search field at once
           } else if (input.value) {
             input.value = "";
@@ -272,7 +282,7 @@
     });
 
     input.addEventListener("blur", () => {
-      closeList();
+      dismissSuggestions();
       typingEntry = false; // the next edit gets its own history entry
     });
 
@@ -284,7 +294,7 @@
     });
 
     form.addEventListener("submit", (event) => {
-      closeList();
+      dismissSuggestions();
       if (!results) return; // elsewhere: an ordinary GET to /search
       event.preventDefault(); // on /search the results are updated in place
       clearTimeout(typingTimer);
@@ -331,7 +341,7 @@
     window.addEventListener("popstate", () => {
       if (window.location.search === shownSearch) return; // only the #part changed
       input.value = new URLSearchParams(window.location.search).get("q") || "";
-      closeList();
+      dismissSuggestions();
       typingEntry = false;
       showResults(window.location.search, "history");
     });

@@ -31,9 +31,8 @@ def _sections(snapshot) -> list[dict]:
 def _effects(snapshot) -> list[dict]:
     """Every side effect with how many drug pages list it and under which body systems."""
     systems_of: dict[str, set[str]] = defaultdict(set)
-    for page in snapshot.pages:
-        for system, effect in page["pairs"]:
-            systems_of[effect].add(system)
+    for system, effect in snapshot.pair_masks:
+        systems_of[effect].add(system)
     return [
         {"effect": effect, "label": effect.capitalize(), "count": mask.bit_count(),
          "url": f"/side-effects/{effect_slug(effect)}", "systems": sorted(systems_of[effect])}
@@ -45,7 +44,7 @@ def home_data(request: Request) -> dict:
     snapshot = app_state(request).snapshot()
     effects = sorted(_effects(snapshot), key=lambda e: (-e["count"], e["effect"]))
     return {"sections": _sections(snapshot), "common_side_effects": effects[:COMMON_EFFECTS],
-            "pages": len(snapshot.pages)}
+            "pages": snapshot.all_mask.bit_count()}
 
 
 async def home(request: Request) -> Response:
@@ -61,7 +60,7 @@ def section_data(request: Request) -> dict:
     if slug not in SECTIONS:
         raise HTTPException(404, f"There is no section called {slug!r}.")
     snapshot = app_state(request).snapshot()
-    pages = [_page_link(p) for p in snapshot.pages if p[schema.SECTION] == slug]
+    pages = [_page_link(p) for p in snapshot.pages_in(snapshot.section_masks.get(slug, 0))]
     return {"slug": slug, "title": SECTIONS[slug], "pages": pages,
             "search_url": search_url(filters={"sections": [slug]})}
 
@@ -102,10 +101,9 @@ def side_effect_data(request: Request) -> dict:
     if effect is None:
         raise HTTPException(404, "No drug in the guide lists that side effect.")
     drugs = []
-    for page in snapshot.pages:
+    for page in snapshot.pages_in(snapshot.effect_masks[effect]):
         systems = sorted({s for s, e in page["pairs"] if e == effect})
-        if systems:
-            drugs.append({**_page_link(page), "systems": systems})
+        drugs.append({**_page_link(page), "systems": systems})
     return {"effect": effect, "label": effect.capitalize(), "slug": slug, "drugs": drugs,
             "search_url": search_url(filters={"effects": [effect]})}
 
@@ -122,7 +120,7 @@ async def side_effect_api(request: Request) -> Response:
 def drugs_data(request: Request) -> dict:
     """Drug pages by body system: how many listed effects each has, each cell a link."""
     snapshot = app_state(request).snapshot()
-    drug_pages = [p for p in snapshot.pages if p["pairs"]]
+    drug_pages = snapshot.pages_in(snapshot.drug_mask)
     used = [s for s in BODY_SYSTEMS if any(s == pair[0] for p in drug_pages for pair in p["pairs"])]
     rows = []
     for page in sorted(drug_pages, key=lambda p: (p[schema.DRUG] or p[schema.TITLE]).casefold()):

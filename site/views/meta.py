@@ -62,7 +62,7 @@ def status_data(request: Request) -> dict:
     snapshot = app_state(request).snapshot()
     return {
         "generation": snapshot.number,
-        "pages": len(snapshot.pages),
+        "pages": snapshot.searcher.doc_count(),
         "built_at": snapshot.manifest.get("built_at"),
         "sections": {slug: snapshot.section_masks.get(slug, 0).bit_count() for slug in SECTIONS},
     }

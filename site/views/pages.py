@@ -28,7 +28,7 @@ def _url(request: Request) -> str:
 def page_data(request: Request, url: str) -> dict:
     state = app_state(request)
     snapshot = state.snapshot()
-    page = snapshot.pages_by_url.get(url)
+    page = snapshot.page_by_url(url)
     if page is None:
         raise HTTPException(404, "We could not find that page.")
     fields = snapshot.searcher.stored_fields(page["docnum"])
@@ -55,7 +55,7 @@ def page_data(request: Request, url: str) -> dict:
         "html": html,
         "side_effects": _side_effects(page["pairs"]),
         "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
-        "related": _related(snapshot, page, html),
+        "related": _related(snapshot, page, fields),
         "highlight": " ".join(words),
     }
 
@@ -72,16 +72,20 @@ def _side_effects(pairs: list[list[str]]) -> list[dict]:
     ]
 
 
-def _related(snapshot, page: dict, html: str) -> list[dict]:
+def _related(snapshot, page: dict, fields: dict) -> list[dict]:
     """Pages this one links to, then others from its section."""
+    links = json.loads(fields.get(schema.LINKS_JSON) or "[]")
     found: list[dict] = []
-    for other in snapshot.pages:
-        if other["url"] != page["url"] and f'href="{other["url"]}' in html:
+    for url in links:
+        other = snapshot.page_by_url(url.split("#")[0].split("?")[0])
+        if other and other["url"] != page["url"] and other not in found:
             found.append(other)
-    for other in snapshot.pages:
-        same_section = other[schema.SECTION] == page[schema.SECTION]
-        if other["url"] != page["url"] and same_section and other not in found:
-            found.append(other)
+    if len(found) < RELATED and page[schema.SECTION]:
+        for other in snapshot.pages_in(snapshot.section_masks.get(page[schema.SECTION], 0)):
+            if len(found) >= RELATED:
+                break
+            if other["url"] != page["url"] and other not in found:
+                found.append(other)
     return [{"title": p[schema.TITLE], "url": p["url"]} for p in found[:RELATED]]
 
 
