@@ -73,10 +73,10 @@ def build_schema() -> fields.Schema:
         title_words=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
         section=fields.ID(stored=True, sortable=True),
         section_title=fields.TEXT(stored=True, analyzer=text),
-        description=fields.TEXT(stored=True, analyzer=text),
+        description=fields.TEXT(stored=True, analyzer=text, spelling=True),
         keywords=fields.TEXT(stored=True, analyzer=text, spelling=True),
         headings=fields.TEXT(analyzer=text, spelling=True),
-        body=fields.TEXT(stored=True, analyzer=text, spelling=True),
+        body=fields.TEXT(analyzer=text),  # snippets come from the stored sections
         side_effect=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         body_system=fields.KEYWORD(stored=True, commas=True),
         # "System|effect" pairs: which body system each listed effect is filed under.

@@ -156,12 +156,17 @@ class Planner:
             last = index == len(parsed.words) - 1
             if last and parsed.ends_mid_word and self.vocabulary.completions(word, 1):
                 continue  # an unfinished word, completed below
-            if not self.tokens(word):
-                continue  # a stop word
+            tokens = self.tokens(word)
+            if not tokens or self.indexed(tokens[0]):
+                continue  # a stop word, or a word the guide has (maybe only in a page's text)
             fixed = self.vocabulary.correct(word)
             if fixed:
                 corrections[word] = fixed
         return corrections
+
+    def indexed(self, term: str) -> bool:
+        reader = self.snapshot.searcher.reader()
+        return any(reader.doc_frequency(f, term) for f in self.fields)
 
     def groups(self, parsed: ParsedQuery) -> list[Group]:
         words = parsed.words

@@ -123,3 +123,10 @@ def test_synonym_edits_apply_without_a_rebuild(tmp_path: Path) -> None:
         os.utime(synonyms, (later, later))
         data = client.get("/api/search", params={"q": "glorpitis"}).json()
         assert data["results"][0]["url"] == "/lupus-symptoms/raynauds-phenomenon"
+
+
+def test_words_only_in_page_text_are_not_corrected(client: TestClient) -> None:
+    # "preeclampsia" stands only in the text of the pregnancy page, not in any title.
+    data = client.get("/api/search", params={"q": "preeclampsia"}).json()
+    assert data["corrected_query"] is None
+    assert data["results"][0]["url"] == "/living-with-lupus/pregnancy-and-birth-control"
