@@ -75,7 +75,7 @@ _PREPOSITIONS = frozenset("at in of on to from with around near".split())
 _NOT_PLURAL = frozenset(
     """diabetes herpes hives measles mumps lupus blues glasses sepsis psoriasis stomatitis
     nephritis pancreatitis hepatitis alopecia gas bronchitis stasis thrombosis necrosis
-    osteoporosis osteonecrosis lupus""".split()
+    osteoporosis osteonecrosis shingles rabies scabies rickets""".split()
 )
 
 

@@ -38,6 +38,7 @@ ROUTES = [
     Route("/robots.txt", meta.robots),
     Route("/opensearch.xml", meta.opensearch),
     Route("/healthz", meta.healthz),
+    Route("/favicon.ico", meta.favicon),
     Route("/api", browse.home_api),
     Route("/api/search", search.search_api),
     Route("/api/suggest", search.suggest_api),

@@ -15,7 +15,7 @@ from guide_site.facets import FacetCounts, count_facets, filter_mask, normalize_
 from guide_site.live_index import Snapshot, bitmask, docnums_of
 from guide_site.query import ParsedQuery, parse_query
 from guide_site.safety import Notice, notice_for
-from guide_site.snippets import best_section, snippet_html
+from guide_site.snippets import Form, best_section, snippet_html, terms_present
 from guide_site.synonyms import Synonyms
 from indexer import schema
 
@@ -229,12 +229,13 @@ class Planner:
         return wq.Or([wq.Phrase(f, tokens, slop=3, boost=PROXIMITY_BOOST)
                       for f in (schema.TITLE, schema.BODY)])
 
-    def group_terms(self, groups: list[Group]) -> list[set[str]]:
-        """Each group's indexed terms, in every form it may take."""
-        return [
-            {t for text in group.alternatives + group.prefixes for t in self.tokens(text)}
-            for group in groups
-        ]
+    def group_forms(self, groups: list[Group]) -> list[list[Form]]:
+        """Each group's forms as indexed terms: ("headach",), ("head", "pain"), ..."""
+        forms = []
+        for group in groups:
+            texts = group.alternatives + group.prefixes
+            forms.append([f for f in (tuple(self.tokens(t)) for t in texts) if f])
+        return forms
 
     def excluded(self, parsed: ParsedQuery) -> wq.Query | None:
         parts = [q for q in (self.text_query(w) for w in parsed.excluded) if q is not None]
@@ -311,11 +312,11 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
     facets = count_facets(snapshot, query_mask, filters)
     total = (query_mask & fmask).bit_count()
     all_words = (tiers[0][1] & fmask).bit_count() if tiers else 0
-    group_terms = context.planner.group_terms(groups)
+    group_forms = context.planner.group_forms(groups)
     proximity = context.planner.proximity(groups)
     page = max(1, params.page)
     hits = [
-        _hit(hit, group_terms, context.planner.analyzer)
+        _hit(hit, group_forms, context.planner.analyzer)
         for hit in _page_of_hits(snapshot, tiers, fmask, proximity, page, per_page)
     ]
     return SearchResult(
@@ -329,7 +330,7 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
         relaxed=len(tiers) > 1,
         all_words_total=all_words,
         missing_words=missing_words,
-        highlight_terms=_landing_words(groups),
+        highlight_terms=_landing_words(groups, context.planner),
         truncated=parsed.truncated,
         per_page=per_page,
     )
@@ -388,21 +389,21 @@ def _page_of_hits(snapshot: Snapshot, tiers: list[tuple[wq.Query, int]], fmask: 
     return hits[:per_page]
 
 
-def _landing_words(groups: list[Group], limit: int = 20) -> list[str]:
-    """Words to mark on the page a result leads to: as typed first, then synonyms."""
-    words = [w for g in groups for w in g.typed.split()]
-    # Single-word synonyms only: the words of "head pain" alone would mark every "pain".
+def _landing_words(groups: list[Group], planner: Planner, limit: int = 20) -> list[str]:
+    """Words to mark on the page a result leads to: as typed first, then synonyms; only
+    single words (the "pain" of "head pain" alone would mark every pain) and no stop words."""
+    words = [g.typed for g in groups if " " not in g.typed]
     words += [a for g in groups for a in g.alternatives[1:] + g.prefixes if " " not in a]
-    return list(dict.fromkeys(words))[:limit]
+    return [w for w in dict.fromkeys(words) if planner.tokens(w)][:limit]
 
 
-def _hit(hit, group_terms: list[set[str]], analyzer) -> Hit:
+def _hit(hit, group_forms: list[list[Form]], analyzer) -> Hit:
     fields = hit.fields()
     sections = json.loads(fields.get(schema.SECTIONS_JSON) or "[]")
-    anchor, heading, text = best_section(sections, group_terms)
-    terms = set().union(*group_terms) if group_terms else set()
-    snippet = snippet_html(text, terms, analyzer) or snippet_html(
-        fields.get(schema.DESCRIPTION, ""), terms, analyzer, whole=True
+    anchor, heading, text = best_section(sections, group_forms)
+    description = fields.get(schema.DESCRIPTION, "")
+    snippet = snippet_html(text, terms_present(text, group_forms), analyzer) or snippet_html(
+        description, terms_present(description, group_forms), analyzer, whole=True
     )
     pairs = json.loads(fields.get(schema.PAIRS_JSON) or "[]")
     return Hit(

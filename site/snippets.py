@@ -23,10 +23,23 @@ def section_terms(text: str) -> set[str]:
     return {stem_of(w) for w in WORD.findall(text.lower())}
 
 
-def best_section(sections: list[list[str]], groups: list[set[str]]) -> tuple[str, str, str]:
+Form = tuple[str, ...]  # one way of saying a query word, as indexed terms ("head", "pain")
+
+
+def _forms_in(terms: set[str], forms: list[Form]) -> list[Form]:
+    return [form for form in forms if all(t in terms for t in form)]
+
+
+def terms_present(text: str, groups: list[list[Form]]) -> set[str]:
+    """The terms of every form that stands whole in the text (not "pain" of "head pain")."""
+    found = section_terms(text)
+    return {t for forms in groups for form in _forms_in(found, forms) for t in form}
+
+
+def best_section(sections: list[list[str]], groups: list[list[Form]]) -> tuple[str, str, str]:
     """(anchor, heading, text) of the section that answers most of the query's groups
     (a word with its synonyms is one group), then most of them in its heading, then the
-    most distinct terms. The page's opening when nothing matches."""
+    most forms. The page's opening when nothing matches."""
     if not sections:
         return "", "", ""
     best, best_score = sections[0], (0, 0, 0)
@@ -34,9 +47,9 @@ def best_section(sections: list[list[str]], groups: list[set[str]]) -> tuple[str
         in_heading = section_terms(heading)
         found = in_heading | section_terms(text)
         score = (
-            sum(1 for g in groups if g & found),
-            sum(1 for g in groups if g & in_heading),
-            sum(len(g & found) for g in groups),
+            sum(1 for forms in groups if _forms_in(found, forms)),
+            sum(1 for forms in groups if _forms_in(in_heading, forms)),
+            sum(len(_forms_in(found, forms)) for forms in groups),
         )
         if score > best_score:
             best, best_score = [anchor, heading, text], score

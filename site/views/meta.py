@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape as xml_escape
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from guide_site.openapi import OPENAPI
 from guide_site.state import app_state
@@ -78,6 +78,10 @@ async def healthz(request: Request) -> Response:
     except generations.NoIndex as error:
         return json_response({"ok": False, "error": str(error)}, status=503)
     return json_response({"ok": True, "generation": snapshot.number})
+
+
+async def favicon(request: Request) -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 async def openapi(request: Request) -> Response:
