@@ -64,6 +64,7 @@
 
   const getSuggestions = latestOnly((response) => response.json());
   let items = []; // the suggestions shown, as sent by /api/suggest
+  let itemsFor = ""; // the words they were found for
   let active = -1; // index of the option with visual focus (focus itself stays in the box)
   let typingTimer = 0;
   let wanted = false; // suggestions asked for (typed) and not yet shown or dismissed
@@ -94,8 +95,9 @@
     setActive(-1);
   }
 
-  function showSuggestions(found) {
+  function showSuggestions(found, text) {
     items = found;
+    itemsFor = text;
     list.replaceChildren(...found.map((item, i) => {
       const option = document.createElement("li");
       option.id = `suggestion-${i}`;
@@ -106,7 +108,8 @@
       text.textContent = item.text;
       const kind = document.createElement("span");
       kind.className = "kind";
-      const label = item.kind === "page" ? "" : item.kind[0].toUpperCase() + item.kind.slice(1);
+      const label = !item.kind || item.kind === "page" ? ""
+        : item.kind[0].toUpperCase() + item.kind.slice(1);
       kind.textContent = [label, item.detail].filter(Boolean).join(" · ");
       option.append(text, " ", kind);
       return option;
@@ -146,7 +149,7 @@
     // Drop an answer for words no longer in the box, or one arriving after the user left it.
     if (data && wanted && text === input.value && document.activeElement === input) {
       wanted = false;
-      showSuggestions(data.suggestions);
+      showSuggestions(data.suggestions, text);
     }
   }
 
@@ -248,7 +251,7 @@
       switch (event.key) {
         case "ArrowDown":
         case "ArrowUp": {
-          if (!items.length) return;
+          if (!items.length || itemsFor !== input.value) return; // none, or for other words
           event.preventDefault(); // keep the caret where it is
           const step = event.key === "ArrowDown" ? 1 : -1;
           if (!open) {
@@ -326,6 +329,7 @@
       const url = new URL(link.href);
       if (url.origin !== window.location.origin || url.pathname !== "/search") return;
       event.preventDefault();
+      clearTimeout(typingTimer); // a keystroke still waiting must not undo the link
       input.value = url.searchParams.get("q") || "";
       showResults(url.search, "link", link);
     });
@@ -340,6 +344,7 @@
 
     window.addEventListener("popstate", () => {
       if (window.location.search === shownSearch) return; // only the #part changed
+      clearTimeout(typingTimer);
       input.value = new URLSearchParams(window.location.search).get("q") || "";
       dismissSuggestions();
       typingEntry = false;
