@@ -189,7 +189,10 @@ class Planner:
         groups.extend(Group(" ".join(p), [" ".join(p)], phrase=True) for p in parsed.phrases)
         return groups
 
-    def text_query(self, text: str, boost: float = 1.0) -> wq.Query | None:
+    def text_query(self, text: str, boost: float = 1.0, *, typed: bool = True
+                   ) -> wq.Query | None:
+        """The text in any search field; several words as a phrase, or (only for what was
+        typed, not for a synonym) as words apart for less."""
         tokens = self.tokens(text)
         if not tokens:
             return None
@@ -198,6 +201,8 @@ class Planner:
                           for f in self.fields])
         phrase = wq.Or([wq.Phrase(f, tokens, slop=1, boost=schema.FIELD_BOOSTS[f] * boost)
                         for f in self.fields])
+        if not typed:
+            return phrase
         # The words apart count too ("salt" and "diet" far from each other), for less.
         apart = wq.And([
             wq.Or([wq.Term(f, t, boost=schema.FIELD_BOOSTS[f] * boost * APART_WEIGHT)
@@ -209,7 +214,8 @@ class Planner:
     def group_query(self, group: Group) -> wq.Query | None:
         parts = []
         for position, alternative in enumerate(group.alternatives):
-            part = self.text_query(alternative, 1.0 if position == 0 else SYNONYM_WEIGHT)
+            part = (self.text_query(alternative) if position == 0
+                    else self.text_query(alternative, SYNONYM_WEIGHT, typed=False))
             if part is not None:
                 parts.append(part)
         for completion in group.prefixes:
