@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 
 from whoosh import index as whoosh_index
 
@@ -63,15 +64,17 @@ def scan_content(content_dir: Path) -> tuple[list[SourceFile], list[PageError]]:
                 continue
             path = Path(dirpath) / name
             relative = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
+            try:
+                if path.is_symlink() and not path.resolve(strict=True).is_relative_to(root):
                     problems.append(PageError(relative, "a link to a file outside content/"))
                     continue
-            try:
                 stat = path.stat()
-            except OSError as error:
-                problems.append(PageError(relative, f"cannot be read ({error.strerror})"))
+            except (OSError, RuntimeError) as error:  # broken links, link loops
+                reason = getattr(error, "strerror", None) or str(error)
+                problems.append(PageError(relative, f"cannot be read ({reason})"))
+                continue
+            if not S_ISREG(stat.st_mode):  # a pipe or device would block the build
+                problems.append(PageError(relative, "not a regular file"))
                 continue
             files.append(SourceFile(relative, path, stat.st_mtime_ns, stat.st_size))
     return files, problems

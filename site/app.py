@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from guide_site.http_cache import ResponseCache
-from guide_site.middleware import GuardMiddleware
+from guide_site.middleware import SECURITY_HEADERS, GuardMiddleware
 from guide_site.state import AppState
 from guide_site.views import browse, meta, pages, search
 from guide_site.views.common import json_response, render
@@ -80,8 +80,12 @@ async def server_error(request: Request, error: Exception) -> Response:
     log.exception("error on %s", request.url.path, exc_info=error)
     message = "Something went wrong on our side. Please try again."
     if _wants_json(request):
-        return json_response({"error": message}, status=500)
-    return render(request, "error.html", {"status": 500, "message": message}, status=500)
+        response = json_response({"error": message}, status=500)
+    else:
+        response = render(request, "error.html", {"status": 500, "message": message}, status=500)
+    # This handler runs outside every middleware, so it adds the security headers itself.
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -92,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         try:
             state.snapshot()  # open the index before the first request, if there is one
-        except generations.NoIndex as error:
+        except Exception as error:  # the site still starts, and answers 503 until a build
             log.warning("%s", error)
         yield
         state.live.close()

@@ -13,7 +13,10 @@ from guide_site.snippets import stem_of
 from indexer.page import article_of, assign_anchors, decode_html
 
 UNSAFE_TAGS = ("script", "style", "iframe", "object", "embed", "form", "input", "button",
-               "link", "meta", "base", "template", "noscript")
+               "link", "meta", "base", "template", "noscript", "svg", "math", "frame",
+               "frameset", "applet")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster",
+                  "background", "srcset")
 SKIP_MARKING = ("a", "h1", "mark", "script", "style")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 WORD = re.compile(r"\w+")
@@ -26,8 +29,10 @@ def _sanitize(article) -> None:
         for attribute in list(tag.attrs):
             value = str(tag.attrs[attribute])
             active = attribute.startswith("on") or attribute in ("style", "srcdoc")
-            scheme = value.strip().lower().startswith(UNSAFE_SCHEMES)
-            if active or (attribute in ("href", "src", "action") and scheme):
+            # Browsers ignore spaces and control characters inside a scheme ("java\tscript:").
+            squeezed = "".join(ch for ch in value if ch > " ").lower()
+            scheme = squeezed.startswith(UNSAFE_SCHEMES)
+            if active or (attribute.lower() in URL_ATTRIBUTES and scheme):
                 del tag.attrs[attribute]
 
 

@@ -4,6 +4,7 @@ when the editors publish a new one, never closed under a request that still uses
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from indexer import generations, schema
+
+log = logging.getLogger("lupus_guide")
 
 
 def bitmask(docnums) -> int:
@@ -174,8 +177,17 @@ class LiveIndex:
                 return self._snapshot
             raise generations.NoIndex(f"no index at {self.index_dir}: run `lupus-guide build`")
         if self._snapshot is None or generation.number != self._snapshot.number:
-            ix = generations.open_generation(generation)
-            snapshot = Snapshot(generation, ix.searcher(), generation.manifest())
+            try:
+                ix = generations.open_generation(generation)
+                snapshot = Snapshot(generation, ix.searcher(), generation.manifest())
+            except Exception as error:  # a damaged generation must not take the site down
+                log.error("cannot open %s (%s); still serving the last good one",
+                          generation.path, error)
+                if self._snapshot is None:
+                    raise generations.NoIndex(f"the index at {generation.path} cannot be "
+                                              "opened: run `lupus-guide build`") from error
+                self._key = key  # do not retry on every request; the next publish will
+                return self._snapshot
             if self._snapshot is not None:
                 self._retired.append((time.monotonic(), self._snapshot))
             self._snapshot = snapshot

@@ -3,6 +3,8 @@ beyond the headers themselves)."""
 
 from __future__ import annotations
 
+import json
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,7 +21,7 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "cross-origin-opener-policy": "same-origin",
 }
-MAX_TARGET = 32 * 1024  # bytes of path and query string (long pasted queries are cut later)
+MAX_TARGET = 16 * 1024  # bytes of path and query string (long pasted queries are cut later)
 MAX_BODY = 16 * 1024  # the site takes no uploads
 
 
@@ -35,11 +37,11 @@ class GuardMiddleware:
         length = dict(scope.get("headers") or []).get(b"content-length", b"0")
         refusal = None
         if size > MAX_TARGET:
-            refusal = (414, b"That address is too long.")
+            refusal = (414, "That address is too long. Please use fewer words.")
         elif not length.isdigit() or int(length) > MAX_BODY:
-            refusal = (413, b"That request is too large.")
+            refusal = (413, "That request is too large.")
         if refusal:
-            await self._refuse(send, *refusal)
+            await self._refuse(send, scope["path"].startswith("/api"), *refusal)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -51,9 +53,13 @@ class GuardMiddleware:
 
         await self.app(scope, receive, send_with_headers)
 
-    async def _refuse(self, send: Send, status: int, body: bytes) -> None:
-        headers = [(b"content-type", b"text/plain; charset=utf-8"),
-                   (b"content-length", str(len(body)).encode())]
+    async def _refuse(self, send: Send, as_json: bool, status: int, message: str) -> None:
+        if as_json:
+            body, kind = json.dumps({"error": message}).encode(), b"application/json"
+        else:
+            page = f"<!DOCTYPE html><html lang=en><title>Lupus Guide</title><p>{message}</p>"
+            body, kind = page.encode(), b"text/html; charset=utf-8"
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
         headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -26,6 +26,8 @@ def _completes(candidate: str, words: list[str]) -> bool:
 
 def _titles_completing(snapshot: Snapshot, words: list[str]) -> list[dict]:
     """Pages whose title has a word starting with each typed word, shortest title first."""
+    if schema.TITLE_WORDS not in snapshot.schema:  # an index built before the field existed
+        return []
     query = wq.And([wq.Prefix(schema.TITLE_WORDS, w.translate(accent_map)) for w in words])
     results = snapshot.searcher.search(query, limit=PAGES * 4)
     pages = [snapshot.page_at(hit.docnum) for hit in results]

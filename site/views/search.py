@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from guide_site.state import app_state
 from guide_site.suggest import suggestions
 from guide_site.views.common import BadRequest, json_response, render, search_url, twin
 
+PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is true)
 FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}
 
 
@@ -20,7 +22,7 @@ def search_params(request: Request) -> SearchParams:
     settings = app_state(request).settings
     query = request.query_params
     raw_page = query.get("page", "1").strip() or "1"
-    if not raw_page.isdigit() or not 1 <= int(raw_page) <= settings.max_page_number:
+    if not PAGE_NUMBER.fullmatch(raw_page) or not 1 <= int(raw_page) <= settings.max_page_number:
         raise BadRequest(f"page must be a whole number from 1 to {settings.max_page_number}")
     params = SearchParams(q=query.get("q", ""), page=int(raw_page),
                           exact=query.get("exact", "") in ("1", "true", "yes"))
