@@ -48,6 +48,7 @@ SERVER_START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 15.0
 LOCKED_MESSAGE = "is being written by"
 MAX_PROBLEMS_KEPT = 50
+POLL_SECONDS = 0.002  # how often a kill waits for the writer's .build-* folder
 
 # Queries whose best page is known (checked against the shipped guide).
 KNOWN_QUERIES: dict[str, str] = {
@@ -70,7 +71,7 @@ EXTRA_PAGE_HTML = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>Stress Extra Page</title>
-<meta name="description" content="A page that exists only while the stress run is adding and removing pages.">
+<meta name="description" content="A page that exists only during the stress run.">
 </head>
 <body>
 <article>
@@ -98,6 +99,7 @@ class Counts:
     commands_failed: int = 0  # a build or update that should have succeeded did not
     kill_attempts: int = 0
     builds_killed: int = 0
+    killed_mid_write: int = 0  # a half-written .build-* folder was left behind
     finished_before_kill: int = 0
     recovered: int = 0
     lost_pages: int = 0
@@ -135,6 +137,7 @@ class Counts:
             ("updates", self.updates),
             ("commands failed", self.commands_failed),
             ("builds killed", self.builds_killed),
+            ("  while writing", self.killed_mid_write),
             ("finished before kill", self.finished_before_kill),
             ("recovered", self.recovered),
             ("lost pages", self.lost_pages),
@@ -368,12 +371,15 @@ def stop_process(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-def check_search(client: httpx.Client, html: bool, query: str, expected: str
-                 ) -> tuple[str, str]:
-    """One search over HTTP: ("ok" | "error" | "empty" | "wrong", detail)."""
+def check_search(client: httpx.Client, html: bool, query: str, expected: str,
+                 bust: str | None = None) -> tuple[str, str]:
+    """One search over HTTP: ("ok" | "error" | "empty" | "wrong", detail). With `bust`, an
+    extra parameter the search ignores makes the URL new, so the response cache cannot
+    answer and the search really runs."""
     path = "/search" if html else "/api/search"
+    params = {"q": query} if bust is None else {"q": query, "nocache": bust}
     try:
-        response = client.get(path, params={"q": query})
+        response = client.get(path, params=params)
     except httpx.HTTPError as error:
         return "error", f"{path}?q={query}: {error!r}"
     if response.status_code != 200:
@@ -416,7 +422,8 @@ class SearchLoad:
         with httpx.Client(base_url=self.base_url, timeout=REQUEST_TIMEOUT) as client:
             while not self.stop_event.is_set():
                 query, expected = rng.choice(queries)
-                outcome, detail = check_search(client, rng.random() < 0.5, query, expected)
+                bust = f"{seed}-{rng.random()}" if rng.random() < 0.75 else None
+                outcome, detail = check_search(client, rng.random() < 0.5, query, expected, bust)
                 self.counts.add("requests")
                 if outcome != "ok":
                     self.counts.add({"error": "errors"}.get(outcome, outcome))
@@ -476,45 +483,83 @@ def reindex_under_load(config: StressConfig, counts: Counts, content: Path, inde
         step += 1
 
 
-def timed_build(counts: Counts, content: Path, index: Path) -> float:
+def wait_for_build_dir(process: subprocess.Popen, index: Path, timeout: float) -> float | None:
+    """Seconds until the writer has made its .build-* folder (it holds the lock and is
+    writing); None when it exited first."""
     started = time.monotonic()
-    code, _, err = run_command("build", content, index)
+    while time.monotonic() - started < timeout:
+        if leftover_builds(index):
+            return time.monotonic() - started
+        if process.poll() is not None:
+            return None
+        time.sleep(POLL_SECONDS)
+    return None
+
+
+def timed_build(counts: Counts, content: Path, index: Path) -> tuple[float, float]:
+    """A build, timed: its whole duration and how long it spent writing its folder."""
+    started = time.monotonic()
+    process = start_command("build", content, index)
+    writing_from = wait_for_build_dir(process, index, COMMAND_TIMEOUT)
+    code, _, err = finish(process)
+    duration = time.monotonic() - started
     counts.add("builds")
     if code != 0:
         counts.add("commands_failed")
         counts.problem(f"timed build: exit {code}: {err.strip()[-300:]}")
-    return time.monotonic() - started
+    return duration, duration - writing_from if writing_from is not None else duration / 2
 
 
 def kill_delay(rng: random.Random, longest: float) -> float:
-    """From a few ms to the build's whole duration, spread evenly on a log scale."""
-    low, high = math.log(0.003), math.log(max(0.01, longest))
-    return math.exp(rng.uniform(low, high))
+    """From a few ms to the build's whole duration: a quarter of the kills spread on a log
+    scale over the first 300 ms (start-up, taking the lock), the rest evenly over it all."""
+    longest = max(0.01, longest)
+    if rng.random() < 0.25:
+        return math.exp(rng.uniform(math.log(0.003), math.log(min(0.3, longest))))
+    return rng.uniform(0.003, longest)
+
+
+def kill_after(process: subprocess.Popen, delay: float) -> bool:
+    """SIGKILL the process (by its PID) after `delay` seconds; False if it finished first."""
+    try:
+        process.wait(timeout=delay)
+        return False
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        return True
 
 
 def kill_writers(config: StressConfig, counts: Counts, content: Path, index: Path,
                  base_url: str | None) -> None:
-    """SIGKILL builds (and every fourth, an update after an edit) at random moments."""
+    """SIGKILL builds (every fourth, an update after an edit) at random moments: even
+    attempts counted from the start of the command, odd ones from the moment it starts
+    writing its new generation (start-up alone takes most of a short build)."""
     rng = random.Random(config.seed)
-    duration = timed_build(counts, content, index)
+    duration, writing = timed_build(counts, content, index)
     for attempt in range(config.kills):
         verb = "update" if attempt % 4 == 3 else "build"
         if verb == "update":
             append_paragraph(content, 10_000 + attempt)
-        delay = kill_delay(rng, duration * 1.1)
         process = start_command(verb, content, index)
         counts.add("kill_attempts")
-        try:
-            process.wait(timeout=delay)
-            counts.add("finished_before_kill")
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            counts.add("builds_killed")
+        if attempt % 2 == 0:
+            delay = kill_delay(rng, duration * 1.1)
+            moment = f"{delay * 1000:.0f} ms after its start"
+            killed = kill_after(process, delay)
+        else:
+            # An update writes one page where a build writes them all.
+            delay = rng.uniform(0.0, writing if verb == "build" else writing / 4)
+            moment = f"{delay * 1000:.0f} ms into writing"
+            killed = (wait_for_build_dir(process, index, COMMAND_TIMEOUT) is not None
+                      and kill_after(process, delay))
+        counts.add("builds_killed" if killed else "finished_before_kill")
         code, _, err = finish(process)
-        when = f"kill {attempt} ({verb} after {delay * 1000:.0f} ms, exit {code})"
+        when = f"kill {attempt} ({verb}, {moment}, exit {code})"
         if code not in (0, -signal.SIGKILL):
             counts.add("commands_failed")
             counts.problem(f"{when}: {err.strip()[-300:]}")
+        if code == -signal.SIGKILL and leftover_builds(index):
+            counts.add("killed_mid_write")
         intact = check_index(counts, index, content, f"{when}, before the next build")
         if base_url is not None:
             check_served_pages(counts, base_url, content, when)
