@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +117,10 @@ def raw_request(app, target: bytes, method: str = "GET", body: bytes = b"",
     async def call() -> None:
         await asyncio.wait_for(app(scope, receive, send), timeout=30)
 
-    asyncio.run(call())
+    # In a thread of its own: the browser tests' Playwright keeps a loop in the main thread.
+    worker = threading.Thread(target=asyncio.run, args=(call(),))
+    worker.start()
+    worker.join(timeout=60)
     start = next(m for m in sent if m["type"] == "http.response.start")
     response_headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
