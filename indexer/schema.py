@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
@@ -21,14 +22,46 @@ STOP_WORDS = frozenset(analysis.STOP_WORDS) | frozenset(
 )  # phrases like "throwing up" are caught whole by the synonyms before analysis
 
 
+PAIR_JOINER = "_"  # "side effect" is also indexed as the one term "side_effect"
+
+
+class PairFilter(analysis.Filter):
+    """When indexing, each term and then the pair it makes with the term before it.
+
+    A phrase of two words then costs one term lookup instead of Whoosh's position matching,
+    which is what made phrase searches slow. Queries and highlighting see single terms only.
+    """
+
+    is_morph = True  # spelling fields (no_morph) get plain words
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            yield token
+            if token.mode != "index":
+                continue
+            text = token.text
+            if previous is not None:
+                token.text = previous + PAIR_JOINER + text
+                yield token
+                token.text = text
+            previous = text
+
+
+def pair_terms(tokens: list[str]) -> list[str]:
+    """The pair terms of consecutive tokens, as the index holds them."""
+    return [a + PAIR_JOINER + b for a, b in pairwise(tokens)]
+
+
 def text_analyzer() -> analysis.Analyzer:
-    """Words, lower case, accents folded, stop words out, Porter stems."""
+    """Words, lower case, accents folded, stop words out, Porter stems; and word pairs."""
     return (
         analysis.RegexTokenizer()
         | analysis.LowercaseFilter()
         | analysis.CharsetFilter(accent_map)
         | analysis.StopFilter(stoplist=STOP_WORDS, minsize=1)
         | analysis.StemFilter()
+        | PairFilter()
     )
 
 
@@ -55,10 +88,8 @@ FIELD_BOOSTS: dict[str, float] = {
     KEYWORDS: 4.0,
     SIDE_EFFECT_TEXT: 2.5,
     HEADINGS: 2.0,
-    DESCRIPTION: 1.5,
-    WARNING_SIGNS: 1.0,
-    BODY: 1.0,
-    SECTION_TITLE: 0.5,
+    DESCRIPTION: 1.5,  # with the section's title, so "psychological issues" finds its pages
+    BODY: 1.0,  # the whole article, warning signs included
 }
 SEARCH_FIELDS = tuple(FIELD_BOOSTS)
 
@@ -72,7 +103,7 @@ def build_schema() -> fields.Schema:
         # Whole words of the title, for completing what a person is typing.
         title_words=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
         section=fields.ID(stored=True, sortable=True),
-        section_title=fields.TEXT(stored=True, analyzer=text),
+        section_title=fields.STORED(),
         description=fields.TEXT(stored=True, analyzer=text, spelling=True),
         keywords=fields.TEXT(stored=True, analyzer=text, spelling=True),
         headings=fields.TEXT(analyzer=text, spelling=True),
@@ -82,7 +113,7 @@ def build_schema() -> fields.Schema:
         # "System|effect" pairs: which body system each listed effect is filed under.
         system_effect=fields.KEYWORD(commas=True, lowercase=False),
         side_effect_text=fields.TEXT(analyzer=text, spelling=True),
-        warning_signs=fields.TEXT(stored=True, analyzer=text),
+        warning_signs=fields.STORED(),
         drug=fields.ID(stored=True, sortable=True),
         modified=fields.DATETIME(stored=True, sortable=True),
         sections=fields.STORED(),
@@ -101,7 +132,8 @@ def page_document(page: Page) -> dict:
         TITLE_WORDS: page.title,
         SECTION: page.section,
         SECTION_TITLE: page.section_title,
-        DESCRIPTION: page.description,
+        DESCRIPTION: f"{page.description} {page.section_title}".strip(),
+        "_stored_" + DESCRIPTION: page.description,  # shown as written
         KEYWORDS: ", ".join(page.keywords),
         HEADINGS: " ".join(h.text for h in page.headings),
         BODY: page.body,

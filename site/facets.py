@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from whoosh import query as wq
+
 from guide_site.live_index import Snapshot
+from indexer import schema
 from indexer.sections import SECTIONS, section_title
 from indexer.side_effects import BODY_SYSTEMS, canonical_system, normalize_effect
 
@@ -59,6 +62,19 @@ def filter_mask(snapshot: Snapshot, filters: dict[str, list[str]], *,
     for effect in filters["effects"]:
         mask &= snapshot.effect_masks.get(effect, 0)
     return mask
+
+
+def filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
+    """The same choices as a Whoosh query that adds nothing to scores (boost 0), to rank
+    within them. (Whoosh 2.7.4's Require lets non-matching documents through.)"""
+    parts: list[wq.Query] = []
+    if filters["sections"]:
+        parts.append(wq.Or([wq.Term(schema.SECTION, s, boost=0.0) for s in filters["sections"]]))
+    parts += [wq.Term(schema.BODY_SYSTEM, s, boost=0.0) for s in filters["systems"]]
+    parts += [wq.Term(schema.SIDE_EFFECT, e, boost=0.0) for e in filters["effects"]]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def _counted(masks: dict[str, int], base: int, chosen: list[str], label) -> list[FacetValue]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from whoosh.searching import Searcher
 
+from guide_site.masks import MaskCache
 from indexer import generations, schema
 
 log = logging.getLogger("lupus_guide")
@@ -104,6 +105,10 @@ class Snapshot:
         return mask
 
     @cached_property
+    def masks(self) -> MaskCache:
+        return MaskCache(self.searcher, bitmask)
+
+    @cached_property
     def all_mask(self) -> int:
         reader = self.searcher.reader()
         return bitmask(reader.all_doc_ids())
@@ -141,6 +146,8 @@ class Snapshot:
                 continue
             for term, info in reader.iter_field(name):
                 word = term.decode("utf-8") if isinstance(term, bytes) else term
+                if schema.PAIR_JOINER in word:
+                    continue
                 words[word] = max(words.get(word, 0), info.doc_frequency())
         return words
 

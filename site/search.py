@@ -11,8 +11,15 @@ from whoosh import query as wq
 from whoosh.spelling import ListCorrector
 
 from guide_site.best_of import BestOf
-from guide_site.facets import FacetCounts, count_facets, filter_mask, normalize_filters
-from guide_site.live_index import Snapshot, bitmask, docnums_of
+from guide_site.facets import (
+    FacetCounts,
+    count_facets,
+    filter_mask,
+    filter_query,
+    normalize_filters,
+)
+from guide_site.live_index import Snapshot
+from guide_site.masks import query_mask
 from guide_site.query import ParsedQuery, parse_query
 from guide_site.safety import Notice, notice_for
 from guide_site.snippets import Form, best_section, snippet_html, terms_present
@@ -199,7 +206,7 @@ class Planner:
         if len(tokens) == 1:
             return wq.Or([wq.Term(f, tokens[0], boost=schema.FIELD_BOOSTS[f] * boost)
                           for f in self.fields])
-        phrase = wq.Or([wq.Phrase(f, tokens, slop=1, boost=schema.FIELD_BOOSTS[f] * boost)
+        phrase = wq.Or([self._pairs(f, tokens, schema.FIELD_BOOSTS[f] * boost)
                         for f in self.fields])
         if not typed:
             return phrase
@@ -211,10 +218,16 @@ class Planner:
         ])
         return BestOf([phrase, apart])
 
+    @staticmethod
+    def _pairs(fieldname: str, tokens: list[str], boost: float) -> wq.Query:
+        """Words side by side, as the index's pair terms (no position matching)."""
+        terms = [wq.Term(fieldname, pair, boost=boost) for pair in schema.pair_terms(tokens)]
+        return terms[0] if len(terms) == 1 else wq.And(terms)
+
     def group_query(self, group: Group) -> wq.Query | None:
         parts = []
         for position, alternative in enumerate(group.alternatives):
-            part = (self.text_query(alternative) if position == 0
+            part = (self.text_query(alternative, typed=not group.phrase) if position == 0
                     else self.text_query(alternative, SYNONYM_WEIGHT, typed=False))
             if part is not None:
                 parts.append(part)
@@ -230,10 +243,11 @@ class Planner:
     def proximity(self, groups: list[Group]) -> wq.Query | None:
         """A bonus where the typed words stand together, in the title or the text."""
         tokens = [t for g in groups if not g.phrase for t in self.tokens(g.typed)]
-        if len(tokens) < 2 or len(tokens) > 6:
+        if len(tokens) < 2:
             return None
-        return wq.Or([wq.Phrase(f, tokens, slop=3, boost=PROXIMITY_BOOST)
-                      for f in (schema.TITLE, schema.BODY)])
+        pairs = schema.pair_terms(tokens)
+        return wq.Or([wq.Term(f, pair, boost=PROXIMITY_BOOST)
+                      for f in (schema.TITLE, schema.BODY) for pair in pairs])
 
     def group_forms(self, groups: list[Group]) -> list[list[Form]]:
         """Each group's forms as indexed terms: ("headach",), ("head", "pain"), ..."""
@@ -266,7 +280,7 @@ class SearchContext:
 
 
 def _matching(snapshot: Snapshot, q: wq.Query) -> int:
-    return bitmask(snapshot.searcher.docs_for_query(q))
+    return query_mask(q, snapshot.masks, snapshot.all_mask)
 
 
 def _apply_corrections(parsed: ParsedQuery, corrections: dict[str, str]) -> ParsedQuery:
@@ -323,7 +337,8 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
     page = max(1, params.page)
     hits = [
         _hit(hit, group_forms, context.planner.analyzer)
-        for hit in _page_of_hits(snapshot, tiers, fmask, proximity, page, per_page)
+        for hit in _page_of_hits(snapshot, tiers, fmask, filter_query(filters), proximity, page,
+                                 per_page)
     ]
     return SearchResult(
         params=params,
@@ -368,26 +383,28 @@ def _tiers(snapshot: Snapshot, queries: list[wq.Query], excluded: wq.Query | Non
         some = without_excluded(wq.Or(useful) if len(useful) > 1 else useful[0])
         some_mask = _matching(snapshot, some) & ~all_mask
         if some_mask & fmask:
-            tiers.append((some, some_mask))
+            # As a query (not a filter set), so Whoosh can still skip what cannot rank.
+            tiers.append((wq.AndNot(some, every_word), some_mask))
     return tiers, missing
 
 
 def _page_of_hits(snapshot: Snapshot, tiers: list[tuple[wq.Query, int]], fmask: int,
-                  proximity: wq.Query | None, page: int, per_page: int) -> list:
-    """The hits for one results page, walking the tiers in order."""
+                  chosen: wq.Query | None, proximity: wq.Query | None, page: int,
+                  per_page: int) -> list:
+    """The hits for one results page, walking the tiers in order. Facet choices go into the
+    query (scored by the words alone): a filter set would make Whoosh score every match."""
     hits: list = []
     offset = (page - 1) * per_page
-    for position, (tier_query, mask) in enumerate(tiers):
-        matched = mask & fmask
-        count = matched.bit_count()
+    for tier_query, mask in tiers:
+        count = (mask & fmask).bit_count()
         if offset >= count:
             offset -= count
             continue
         ranked = wq.AndMaybe(tier_query, proximity) if proximity is not None else tier_query
-        exact = position == 0 and matched == mask
-        allowed = None if exact else docnums_of(matched)
+        if chosen is not None:
+            ranked = wq.And([ranked, chosen])
         wanted = offset + per_page - len(hits)
-        results = snapshot.searcher.search(ranked, limit=wanted, filter=allowed)
+        results = snapshot.searcher.search(ranked, limit=wanted)
         hits.extend(results[offset:wanted])
         offset = 0
         if len(hits) >= per_page:

@@ -1,0 +1,83 @@
+"""Which documents a query matches, as a bitmask, without scoring anything.
+
+Totals and facet counts need every match, not the top ten. Walking Whoosh's matchers for
+that costs a Python step per matching document on every request; instead each term's
+documents become a bitmask once per generation, and a query's mask is computed from them
+with AND, OR and AND NOT on integers.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from whoosh import query as wq
+
+from guide_site.best_of import BestOf
+
+CACHE_BYTES = 64 * 1024 * 1024  # per generation; a mask costs one bit per document
+
+
+class MaskCache:
+    """Bitmasks of terms and phrases for one generation, least recently used out first."""
+
+    def __init__(self, searcher, bitmask, limit_bytes: int = CACHE_BYTES) -> None:
+        self.searcher = searcher
+        self.bitmask = bitmask
+        self.limit = limit_bytes
+        self.used = 0
+        self.entries: OrderedDict[object, int] = OrderedDict()
+
+    def _keep(self, key: object, mask: int) -> int:
+        self.entries[key] = mask
+        self.used += mask.bit_length() // 8 + 32
+        while self.used > self.limit and self.entries:
+            _, old = self.entries.popitem(last=False)
+            self.used -= old.bit_length() // 8 + 32
+        return mask
+
+    def term(self, fieldname: str, text) -> int:
+        key = (fieldname, text)
+        mask = self.entries.get(key)
+        if mask is not None:
+            self.entries.move_to_end(key)
+            return mask
+        reader = self.searcher.reader()
+        if (fieldname, text) not in reader:
+            return self._keep(key, 0)
+        return self._keep(key, self.bitmask(reader.postings(fieldname, text).all_ids()))
+
+    def matched(self, q: wq.Query) -> int:
+        """Documents of a query that needs positions (a phrase), asked of Whoosh once."""
+        key = ("query", repr(q))
+        mask = self.entries.get(key)
+        if mask is not None:
+            self.entries.move_to_end(key)
+            return mask
+        return self._keep(key, self.bitmask(self.searcher.docs_for_query(q)))
+
+
+def query_mask(q: wq.Query, cache: MaskCache, every: int) -> int:
+    """The bitmask of documents that `q` matches (boosts do not matter here)."""
+    if isinstance(q, wq.Term):
+        return cache.term(q.fieldname, q.text)
+    if isinstance(q, wq.AndNot):
+        return query_mask(q.a, cache, every) & ~query_mask(q.b, cache, every)
+    if isinstance(q, wq.AndMaybe):
+        return query_mask(q.a, cache, every)
+    if isinstance(q, wq.And):
+        mask = every
+        for sub in q.subqueries:
+            mask &= query_mask(sub, cache, every)
+            if not mask:
+                break
+        return mask
+    if isinstance(q, (wq.Or, wq.DisjunctionMax, BestOf)):
+        mask = 0
+        for sub in q.subqueries:
+            mask |= query_mask(sub, cache, every)
+        return mask
+    if isinstance(q, wq.Every):
+        return every
+    if isinstance(q, wq.NullQuery.__class__):
+        return 0
+    return cache.matched(q)  # phrases and anything else: Whoosh finds them
