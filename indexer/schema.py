@@ -54,15 +54,20 @@ def pair_terms(tokens: list[str]) -> list[str]:
 
 
 def text_analyzer() -> analysis.Analyzer:
-    """Words, lower case, accents folded, stop words out, Porter stems; and word pairs."""
+    """Words, lower case, accents folded, stop words out, Porter stems."""
     return (
         analysis.RegexTokenizer()
         | analysis.LowercaseFilter()
         | analysis.CharsetFilter(accent_map)
         | analysis.StopFilter(stoplist=STOP_WORDS, minsize=1)
         | analysis.StemFilter()
-        | PairFilter()
     )
+
+
+def paired_analyzer() -> analysis.Analyzer:
+    """The text analyzer plus word pairs, for the short fields only: in the body, pairs
+    would multiply the number of terms (and the index) many times over."""
+    return text_analyzer() | PairFilter()
 
 
 def plain_analyzer() -> analysis.Analyzer:
@@ -92,27 +97,29 @@ FIELD_BOOSTS: dict[str, float] = {
     BODY: 1.0,  # the whole article, warning signs included
 }
 SEARCH_FIELDS = tuple(FIELD_BOOSTS)
+PAIRED_FIELDS = (TITLE, KEYWORDS, SIDE_EFFECT_TEXT, HEADINGS, DESCRIPTION)  # pairs indexed
 
 
 def build_schema() -> fields.Schema:
     text = text_analyzer()
+    paired = paired_analyzer()
     return fields.Schema(
         path=fields.ID(stored=True, unique=True),
         url=fields.ID(stored=True),
-        title=fields.TEXT(stored=True, analyzer=text, spelling=True),
+        title=fields.TEXT(stored=True, analyzer=paired, spelling=True),
         # Whole words of the title, for completing what a person is typing.
         title_words=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
         section=fields.ID(stored=True, sortable=True),
         section_title=fields.STORED(),
-        description=fields.TEXT(stored=True, analyzer=text, spelling=True),
-        keywords=fields.TEXT(stored=True, analyzer=text, spelling=True),
-        headings=fields.TEXT(analyzer=text, spelling=True),
+        description=fields.TEXT(stored=True, analyzer=paired, spelling=True),
+        keywords=fields.TEXT(stored=True, analyzer=paired, spelling=True),
+        headings=fields.TEXT(analyzer=paired, spelling=True),
         body=fields.TEXT(analyzer=text),  # snippets come from the stored sections
         side_effect=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         body_system=fields.KEYWORD(stored=True, commas=True),
         # "System|effect" pairs: which body system each listed effect is filed under.
         system_effect=fields.KEYWORD(commas=True, lowercase=False),
-        side_effect_text=fields.TEXT(analyzer=text, spelling=True),
+        side_effect_text=fields.TEXT(analyzer=paired, spelling=True),
         warning_signs=fields.STORED(),
         drug=fields.ID(stored=True, sortable=True),
         modified=fields.DATETIME(stored=True, sortable=True),

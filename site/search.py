@@ -196,19 +196,25 @@ class Planner:
         groups.extend(Group(" ".join(p), [" ".join(p)], phrase=True) for p in parsed.phrases)
         return groups
 
-    def text_query(self, text: str, boost: float = 1.0, *, typed: bool = True
-                   ) -> wq.Query | None:
-        """The text in any search field; several words as a phrase, or (only for what was
-        typed, not for a synonym) as words apart for less."""
+    def text_query(self, text: str, boost: float = 1.0, *, typed: bool = True,
+                   apart: bool = True) -> wq.Query | None:
+        """The text in any search field; several words side by side (in the body only for
+        what was typed, not for a synonym) or, when `apart`, anywhere in the field for less."""
         tokens = self.tokens(text)
         if not tokens:
             return None
         if len(tokens) == 1:
             return wq.Or([wq.Term(f, tokens[0], boost=schema.FIELD_BOOSTS[f] * boost)
                           for f in self.fields])
-        phrase = wq.Or([self._pairs(f, tokens, schema.FIELD_BOOSTS[f] * boost)
-                        for f in self.fields])
-        if not typed:
+        side_by_side = []
+        for f in self.fields:
+            weight = schema.FIELD_BOOSTS[f] * boost
+            if f in schema.PAIRED_FIELDS:
+                side_by_side.append(self._pairs(f, tokens, weight))
+            elif typed:  # position matching in the body only for what was typed
+                side_by_side.append(wq.Phrase(f, tokens, slop=1, boost=weight))
+        phrase = wq.Or(side_by_side)
+        if not (typed and apart):
             return phrase
         # The words apart count too ("salt" and "diet" far from each other), for less.
         apart = wq.And([
@@ -227,7 +233,7 @@ class Planner:
     def group_query(self, group: Group) -> wq.Query | None:
         parts = []
         for position, alternative in enumerate(group.alternatives):
-            part = (self.text_query(alternative, typed=not group.phrase) if position == 0
+            part = (self.text_query(alternative, apart=not group.phrase) if position == 0
                     else self.text_query(alternative, SYNONYM_WEIGHT, typed=False))
             if part is not None:
                 parts.append(part)
@@ -247,7 +253,7 @@ class Planner:
             return None
         pairs = schema.pair_terms(tokens)
         return wq.Or([wq.Term(f, pair, boost=PROXIMITY_BOOST)
-                      for f in (schema.TITLE, schema.BODY) for pair in pairs])
+                      for f in (schema.TITLE, schema.HEADINGS) for pair in pairs])
 
     def group_forms(self, groups: list[Group]) -> list[list[Form]]:
         """Each group's forms as indexed terms: ("headach",), ("head", "pain"), ..."""
