@@ -31,6 +31,7 @@ PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
 PROXIMITY_BOOST = 2.0
 MIN_CORRECT = 4  # shorter words are left alone (too many near neighbours)
 APART_WEIGHT = 0.5  # a multi-word term whose words are not side by side
+MANY_MATCHES = 1000  # above this, rank the matches in the short fields first
 RELAX_BELOW = 3  # with fewer pages that have every word, add pages that have some
 
 
@@ -406,16 +407,47 @@ def _page_of_hits(snapshot: Snapshot, tiers: list[tuple[wq.Query, int]], fmask: 
         if offset >= count:
             offset -= count
             continue
+        wanted = offset + per_page - len(hits)
+        if count > MANY_MATCHES:
+            tier_query = _prefer_short_fields(snapshot, tier_query, mask & fmask, wanted)
         ranked = wq.AndMaybe(tier_query, proximity) if proximity is not None else tier_query
         if chosen is not None:
             ranked = wq.And([ranked, chosen])
-        wanted = offset + per_page - len(hits)
         results = snapshot.searcher.search(ranked, limit=wanted)
         hits.extend(results[offset:wanted])
         offset = 0
         if len(hits) >= per_page:
             break
     return hits[:per_page]
+
+
+def _short_fields_only(q: wq.Query) -> wq.Query | None:
+    """The query with its body clauses taken out (None when nothing is left to match)."""
+    if isinstance(q, (wq.Term, wq.Phrase)):
+        return q if q.fieldname in schema.PAIRED_FIELDS else None
+    if isinstance(q, wq.AndNot):
+        kept = _short_fields_only(q.a)
+        return None if kept is None else wq.AndNot(kept, q.b)
+    if isinstance(q, wq.And):
+        parts = [_short_fields_only(sub) for sub in q.subqueries]
+        return None if any(p is None for p in parts) else wq.And(parts, boost=q.boost)
+    if isinstance(q, (wq.Or, BestOf)):
+        parts = [p for p in (_short_fields_only(sub) for sub in q.subqueries) if p is not None]
+        if not parts:
+            return None
+        return BestOf(parts) if isinstance(q, BestOf) else wq.Or(parts, boost=q.boost)
+    return q
+
+
+def _prefer_short_fields(snapshot: Snapshot, q: wq.Query, matched: int, wanted: int
+                         ) -> wq.Query:
+    """With thousands of matches, scoring each in pure Python is what costs. When enough of
+    them match in the title, keywords, headings, side effects or description, rank those:
+    they are the better answers anyway, and there are far fewer of them."""
+    short = _short_fields_only(q)
+    if short is None or (_matching(snapshot, short) & matched).bit_count() < wanted:
+        return q
+    return short
 
 
 def _landing_words(groups: list[Group], planner: Planner, limit: int = 20) -> list[str]:
