@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 POINTER = "CURRENT"
 LOCK = "writer.lock"
@@ -72,11 +73,13 @@ def live_generation(index_dir: Path) -> Generation | None:
     return Generation(_number(name), path)
 
 
-def open_generation(generation: Generation, attempts: int = 5) -> whoosh_index.Index:
-    """Open a generation's Whoosh index, retrying the rare race with a commit."""
+def open_generation(generation: Generation, attempts: int = 5, *, mmap: bool = True
+                    ) -> whoosh_index.Index:
+    """Open a generation's Whoosh index, retrying the rare race with a commit. Without
+    mmap, the index's pages stay in the OS cache instead of counting in the reader's memory."""
     for attempt in range(attempts):
         try:
-            return whoosh_index.open_dir(str(generation.path))
+            return FileStorage(str(generation.path), supports_mmap=mmap).open_index()
         except (FileNotFoundError, whoosh_index.EmptyIndexError):
             if attempt == attempts - 1:
                 raise

@@ -131,9 +131,8 @@ class Snapshot:
         docnum = self.searcher.document_number(url=url)
         return None if docnum is None else self.page_at(docnum)
 
-    @cached_property
-    def pages(self) -> list[dict]:
-        """Every live page, by title (for the site map)."""
+    def all_pages(self) -> list[dict]:
+        """Every live page, by title (for the site map; read per request, not kept)."""
         return self.pages_in(self.all_mask)
 
     @cached_property
@@ -185,7 +184,7 @@ class LiveIndex:
             raise generations.NoIndex(f"no index at {self.index_dir}: run `lupus-guide build`")
         if self._snapshot is None or generation.number != self._snapshot.number:
             try:
-                ix = generations.open_generation(generation)
+                ix = generations.open_generation(generation, mmap=False)
                 snapshot = Snapshot(generation, ix.searcher(), generation.manifest())
             except Exception as error:  # a damaged generation must not take the site down
                 log.error("cannot open %s (%s); still serving the last good one",

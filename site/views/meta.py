@@ -15,11 +15,11 @@ from indexer.sections import SECTIONS
 
 
 def sitemap_data(request: Request) -> dict:
-    snapshot = app_state(request).snapshot()
+    every_page = app_state(request).snapshot().all_pages()
     groups = []
     for slug, title in [*SECTIONS.items(), ("", "About this site")]:
         pages = [{"title": p[schema.TITLE], "url": p[schema.URL]}
-                 for p in snapshot.pages if p[schema.SECTION] == slug]
+                 for p in every_page if p[schema.SECTION] == slug]
         if pages:
             groups.append({"slug": slug, "title": title, "pages": pages})
     return {"groups": groups}
@@ -38,7 +38,7 @@ async def sitemap_xml(request: Request) -> Response:
     snapshot = app_state(request).snapshot()
     urls = ["/", "/side-effects", "/drugs", "/sitemap"]
     urls += [f"/sections/{slug}" for slug in SECTIONS]
-    urls += [p[schema.URL] for p in snapshot.pages]
+    urls += [p[schema.URL] for p in snapshot.all_pages()]
     body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>" for u in urls)
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n')
