@@ -16,6 +16,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 
 from indexer import generations
 from indexer.page import Page, PageError, parse_page
@@ -148,7 +149,8 @@ def _manifest(content_dir: Path, pages: dict[str, dict], report: BuildReport) ->
 
 def _writer(ix: whoosh_index.Index):
     # One process: on two cores Whoosh's procs=2 spends more merging than it saves.
-    return ix.writer(limitmb=256)
+    # Uncompressed posting blocks: a seventh faster to write, a tenth larger on disk.
+    return ix.writer(limitmb=256, codec=W3Codec(compression=0))
 
 
 def build_index(

@@ -111,15 +111,15 @@ def build_schema() -> fields.Schema:
         title_words=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
         section=fields.ID(stored=True, sortable=True),
         section_title=fields.STORED(),
-        description=fields.TEXT(stored=True, analyzer=paired, spelling=True),
+        description=fields.TEXT(stored=True, analyzer=paired),
         keywords=fields.TEXT(stored=True, analyzer=paired, spelling=True),
-        headings=fields.TEXT(analyzer=paired, spelling=True),
+        headings=fields.TEXT(analyzer=paired),
         body=fields.TEXT(analyzer=text),  # snippets come from the stored sections
         side_effect=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         body_system=fields.KEYWORD(stored=True, commas=True),
         # "System|effect" pairs: which body system each listed effect is filed under.
         system_effect=fields.KEYWORD(commas=True, lowercase=False),
-        side_effect_text=fields.TEXT(analyzer=paired, spelling=True),
+        side_effect_text=fields.TEXT(analyzer=paired),
         warning_signs=fields.STORED(),
         drug=fields.ID(stored=True, sortable=True),
         modified=fields.DATETIME(stored=True, sortable=True),

@@ -89,6 +89,9 @@ class Vocabulary:
 
     def __init__(self, snapshot: Snapshot, synonyms: Synonyms) -> None:
         words = dict(snapshot.vocabulary)
+        for effect, mask in snapshot.effect_masks.items():
+            for word in effect.split():
+                words[word] = max(words.get(word, 0), mask.bit_count())
         for word in synonyms.words:
             words[word] = words.get(word, 0) + 2  # editors' terms are worth proposing
         self.counts = words
