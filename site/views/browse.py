@@ -6,10 +6,9 @@ from collections import defaultdict
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
 
 from guide_site.state import app_state
-from guide_site.views.common import effect_slug, json_response, render, search_url
+from guide_site.views.common import effect_slug, html_and_json, search_url
 from indexer import schema
 from indexer.sections import SECTIONS
 from indexer.side_effects import BODY_SYSTEMS
@@ -47,14 +46,6 @@ def home_data(request: Request) -> dict:
             "pages": snapshot.all_mask.bit_count()}
 
 
-async def home(request: Request) -> Response:
-    return render(request, "home.html", home_data(request), json_url="/api")
-
-
-async def home_api(request: Request) -> Response:
-    return json_response(home_data(request))
-
-
 def section_data(request: Request) -> dict:
     slug = request.path_params["slug"]
     if slug not in SECTIONS:
@@ -63,15 +54,6 @@ def section_data(request: Request) -> dict:
     pages = [_page_link(p) for p in snapshot.pages_in(snapshot.section_masks.get(slug, 0))]
     return {"slug": slug, "title": SECTIONS[slug], "pages": pages,
             "search_url": search_url(filters={"sections": [slug]})}
-
-
-async def section(request: Request) -> Response:
-    data = section_data(request)
-    return render(request, "section.html", data, json_url=f"/api/sections/{data['slug']}")
-
-
-async def section_api(request: Request) -> Response:
-    return json_response(section_data(request))
 
 
 def side_effects_data(request: Request) -> dict:
@@ -83,15 +65,6 @@ def side_effects_data(request: Request) -> dict:
         if members:
             groups.append({"system": system, "effects": members})
     return {"systems": groups, "total": len(effects)}
-
-
-async def side_effects(request: Request) -> Response:
-    return render(request, "side_effects.html", side_effects_data(request),
-                  json_url="/api/side-effects")
-
-
-async def side_effects_api(request: Request) -> Response:
-    return json_response(side_effects_data(request))
 
 
 def side_effect_data(request: Request) -> dict:
@@ -106,15 +79,6 @@ def side_effect_data(request: Request) -> dict:
         drugs.append({**_page_link(page), "systems": systems})
     return {"effect": effect, "label": effect.capitalize(), "slug": slug, "drugs": drugs,
             "search_url": search_url(filters={"effects": [effect]})}
-
-
-async def side_effect(request: Request) -> Response:
-    data = side_effect_data(request)
-    return render(request, "side_effect.html", data, json_url=f"/api/side-effects/{data['slug']}")
-
-
-async def side_effect_api(request: Request) -> Response:
-    return json_response(side_effect_data(request))
 
 
 def drugs_data(request: Request) -> dict:
@@ -134,10 +98,12 @@ def drugs_data(request: Request) -> dict:
     return {"systems": used, "drugs": rows}
 
 
-async def drugs(request: Request) -> Response:
-    return render(request, "drugs.html", drugs_data(request), json_url="/api/drugs")
-
-
-async def drugs_api(request: Request) -> Response:
-    return json_response(drugs_data(request))
-
+# Each view is an HTML page and its JSON twin, from one data function.
+home, home_api = html_and_json(home_data, "home.html", lambda r, d: "/api")
+section, section_api = html_and_json(
+    section_data, "section.html", lambda r, d: f"/api/sections/{d['slug']}")
+side_effects, side_effects_api = html_and_json(
+    side_effects_data, "side_effects.html", lambda r, d: "/api/side-effects")
+side_effect, side_effect_api = html_and_json(
+    side_effect_data, "side_effect.html", lambda r, d: f"/api/side-effects/{d['slug']}")
+drugs, drugs_api = html_and_json(drugs_data, "drugs.html", lambda r, d: "/api/drugs")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -34,6 +35,23 @@ def render(request: Request, template: str, data: dict, *, status: int = 200,
 
 def json_response(data: dict, status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status)
+
+
+View = Callable[[Request], Awaitable[Response]]
+
+
+def html_and_json(data: Callable[[Request], dict], template: str,
+                  json_url: Callable[[Request, dict], str]) -> tuple[View, View]:
+    """An HTML view and its JSON twin, both from the same data."""
+
+    async def html(request: Request) -> Response:
+        values = data(request)
+        return render(request, template, values, json_url=json_url(request, values))
+
+    async def api(request: Request) -> Response:
+        return json_response(data(request))
+
+    return html, api
 
 
 def search_url(q: str = "", filters: dict[str, list[str]] | None = None, page: int = 1,

@@ -9,7 +9,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from guide_site.openapi import OPENAPI
 from guide_site.state import app_state
-from guide_site.views.common import TEMPLATES, json_response, render
+from guide_site.views.common import TEMPLATES, html_and_json, json_response
 from indexer import generations, schema
 from indexer.sections import SECTIONS
 
@@ -25,12 +25,7 @@ def sitemap_data(request: Request) -> dict:
     return {"groups": groups}
 
 
-async def sitemap(request: Request) -> Response:
-    return render(request, "sitemap.html", sitemap_data(request), json_url="/api/sitemap")
-
-
-async def sitemap_api(request: Request) -> Response:
-    return json_response(sitemap_data(request))
+sitemap, sitemap_api = html_and_json(sitemap_data, "sitemap.html", lambda r, d: "/api/sitemap")
 
 
 async def sitemap_xml(request: Request) -> Response:

@@ -7,11 +7,10 @@ from collections import defaultdict
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
 
 from guide_site.article import article_html, mark_words
 from guide_site.state import app_state
-from guide_site.views.common import effect_slug, json_response, render
+from guide_site.views.common import effect_slug, html_and_json
 from indexer import schema
 from indexer.side_effects import BODY_SYSTEMS
 
@@ -89,12 +88,7 @@ def _related(snapshot, page: dict, fields: dict) -> list[dict]:
     return [{"title": p[schema.TITLE], "url": p["url"]} for p in found[:RELATED]]
 
 
-async def guide_page(request: Request) -> Response:
-    url = _url(request)
-    data = page_data(request, url)
-    return render(request, "page.html", data, json_url=f"/api/pages{url}")
-
-
-async def guide_page_api(request: Request) -> Response:
-    return json_response(page_data(request, _url(request)))
+guide_page, guide_page_api = html_and_json(
+    lambda request: page_data(request, _url(request)), "page.html",
+    lambda request, data: f"/api/pages{data['url']}")
 
