@@ -236,3 +236,27 @@ def test_cli_build_status_check(tmp_path: Path) -> None:
     checked = cli("check", "--json", "--content", str(CONTENT))
     assert checked.returncode == 0, checked.stdout
     assert json.loads(checked.stdout)["pages"] == len(list(CONTENT.glob("*/*.html")))
+
+
+def test_watch_updates_the_index_when_a_page_changes(content_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(content_copy, index_dir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "watch", "--content", str(content_copy),
+         "--index", str(index_dir)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "watching" in (process.stdout.readline() + process.stdout.readline())
+        page = content_copy / "lupus-symptoms/fatigue.html"
+        original = page.read_text()
+        deadline = time.monotonic() + 30
+        edits = 0
+        while time.monotonic() < deadline and not search_body(index_dir, "platypuswort"):
+            # Edit again now and then: the watcher starts just after it says "watching".
+            edits += 1
+            page.write_text(original.replace(
+                "</article>", f"<p>Platypuswort {edits}.</p></article>"))
+            time.sleep(2)
+        assert search_body(index_dir, "platypuswort") == ["lupus-symptoms/fatigue.html"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
