@@ -208,34 +208,42 @@ class Planner:
         if not tokens:
             return None
         if len(tokens) == 1:
-            return wq.Or([wq.Term(f, tokens[0], boost=schema.FIELD_BOOSTS[f] * boost)
-                          for f in self.fields])
+            return _any_of(self._terms(tokens[0], boost))
         side_by_side = []
         for f in self.fields:
             weight = schema.FIELD_BOOSTS[f] * boost
             if f in schema.PAIRED_FIELDS:
                 side_by_side.append(self._pairs(f, tokens, weight))
-            elif typed:  # position matching in the body only for what was typed
+            elif typed and all(self._has(f, t) for t in tokens):
+                # position matching in the body only for what was typed
                 side_by_side.append(wq.Phrase(f, tokens, slop=1, boost=weight))
-        phrase = wq.Or(side_by_side)
+        phrase = _any_of([q for q in side_by_side if q is not wq.NullQuery])
         if not (typed and apart):
             return phrase
         # The words apart count too ("salt" and "diet" far from each other), for less.
-        apart = wq.And([
-            wq.Or([wq.Term(f, t, boost=schema.FIELD_BOOSTS[f] * boost * APART_WEIGHT)
-                   for f in self.fields])
-            for t in tokens
-        ])
-        return BestOf([phrase, apart])
+        each = [_any_of(self._terms(t, boost * APART_WEIGHT)) for t in tokens]
+        words_apart = wq.NullQuery if wq.NullQuery in each else wq.And(each)
+        return _any_of([q for q in (phrase, words_apart) if q is not wq.NullQuery], BestOf)
 
-    @staticmethod
-    def _pairs(fieldname: str, tokens: list[str], boost: float) -> wq.Query:
+    def _has(self, fieldname: str, term: str) -> bool:
+        return (fieldname, term) in self.snapshot.searcher.reader()
+
+    def _terms(self, term: str, boost: float) -> list[wq.Query]:
+        """The term in each search field that has it (building matchers for terms that are
+        not there is most of a query's cost on a small guide)."""
+        return [wq.Term(f, term, boost=schema.FIELD_BOOSTS[f] * boost)
+                for f in self.fields if self._has(f, term)]
+
+    def _pairs(self, fieldname: str, tokens: list[str], boost: float) -> wq.Query:
         """Words side by side, as the index's pair terms (no position matching)."""
-        terms = [wq.Term(fieldname, pair, boost=boost) for pair in schema.pair_terms(tokens)]
+        pairs = schema.pair_terms(tokens)
+        if not all(self._has(fieldname, pair) for pair in pairs):
+            return wq.NullQuery
+        terms = [wq.Term(fieldname, pair, boost=boost) for pair in pairs]
         return terms[0] if len(terms) == 1 else wq.And(terms)
 
     def group_query(self, group: Group) -> wq.Query | None:
-        parts = []
+        parts: list[wq.Query] = []
         for position, alternative in enumerate(group.alternatives):
             part = (self.text_query(alternative, apart=not group.phrase) if position == 0
                     else self.text_query(alternative, SYNONYM_WEIGHT, typed=False))
@@ -247,6 +255,9 @@ class Planner:
                 parts.append(part)
         if not parts:
             return None
+        parts = [p for p in parts if p is not wq.NullQuery]
+        if not parts:
+            return wq.NullQuery  # words the guide does not have: the group matches nothing
         # A group counts once, by its best form: many forms must not outweigh one match.
         return parts[0] if len(parts) == 1 else BestOf(parts)
 
@@ -255,9 +266,10 @@ class Planner:
         tokens = [t for g in groups if not g.phrase for t in self.tokens(g.typed)]
         if len(tokens) < 2:
             return None
-        pairs = schema.pair_terms(tokens)
-        return wq.Or([wq.Term(f, pair, boost=PROXIMITY_BOOST)
-                      for f in (schema.TITLE, schema.HEADINGS) for pair in pairs])
+        bonus = [wq.Term(f, pair, boost=PROXIMITY_BOOST)
+                 for f in (schema.TITLE, schema.HEADINGS) for pair in schema.pair_terms(tokens)
+                 if self._has(f, pair)]
+        return _any_of(bonus) if bonus else None
 
     def group_forms(self, groups: list[Group]) -> list[list[Form]]:
         """Each group's forms as indexed terms: ("headach",), ("head", "pain"), ..."""
@@ -422,6 +434,13 @@ def _page_of_hits(snapshot: Snapshot, tiers: list[tuple[wq.Query, int]], fmask: 
         if len(hits) >= per_page:
             break
     return hits[:per_page]
+
+
+def _any_of(parts: list[wq.Query], kind=wq.Or) -> wq.Query:
+    """One query for any of the parts; NullQuery for none."""
+    if not parts:
+        return wq.NullQuery
+    return parts[0] if len(parts) == 1 else kind(parts)
 
 
 def _short_fields_only(q: wq.Query) -> wq.Query | None:
