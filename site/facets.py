@@ -18,6 +18,7 @@ from indexer.side_effects import BODY_SYSTEMS, canonical_system, normalize_effec
 
 MAX_VALUES = 10  # chosen values per facet
 EFFECTS_SHOWN = 25
+FILTER_BOOST = 1e-6
 FACETS = ("section", "system", "effect")
 
 
@@ -65,13 +66,15 @@ def filter_mask(snapshot: Snapshot, filters: dict[str, list[str]], *,
 
 
 def filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
-    """The same choices as a Whoosh query that adds nothing to scores (boost 0), to rank
-    within them. (Whoosh 2.7.4's Require lets non-matching documents through.)"""
+    """The same choices as a Whoosh query that adds next to nothing to scores, to rank
+    within them. (Whoosh 2.7.4's Require lets non-matching documents through, and a boost
+    of 0 divides by zero once it starts skipping low-scoring blocks.)"""
     parts: list[wq.Query] = []
     if filters["sections"]:
-        parts.append(wq.Or([wq.Term(schema.SECTION, s, boost=0.0) for s in filters["sections"]]))
-    parts += [wq.Term(schema.BODY_SYSTEM, s, boost=0.0) for s in filters["systems"]]
-    parts += [wq.Term(schema.SIDE_EFFECT, e, boost=0.0) for e in filters["effects"]]
+        parts.append(wq.Or([wq.Term(schema.SECTION, s, boost=FILTER_BOOST)
+                            for s in filters["sections"]]))
+    parts += [wq.Term(schema.BODY_SYSTEM, s, boost=FILTER_BOOST) for s in filters["systems"]]
+    parts += [wq.Term(schema.SIDE_EFFECT, e, boost=FILTER_BOOST) for e in filters["effects"]]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import bisect
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.spelling import ListCorrector
 
@@ -26,6 +28,7 @@ from guide_site.snippets import Form, best_section, snippet_html, terms_present
 from guide_site.synonyms import Synonyms
 from indexer import schema
 
+log = logging.getLogger("lupus_guide")
 SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word as typed
 PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
 PROXIMITY_BOOST = 2.0
@@ -428,12 +431,24 @@ def _page_of_hits(snapshot: Snapshot, tiers: list[tuple[wq.Query, int]], fmask: 
         ranked = wq.AndMaybe(tier_query, proximity) if proximity is not None else tier_query
         if chosen is not None:
             ranked = wq.And([ranked, chosen])
-        results = snapshot.searcher.search(ranked, limit=wanted)
+        results = _ranked(snapshot, ranked, wanted)
         hits.extend(results[offset:wanted])
         offset = 0
         if len(hits) >= per_page:
             break
     return hits[:per_page]
+
+
+def _ranked(snapshot: Snapshot, q: wq.Query, limit: int):
+    """Whoosh's top hits; without its block-skipping when that trips over one of its bugs
+    (slower, but an answer rather than an error)."""
+    try:
+        return snapshot.searcher.search(q, limit=limit)
+    except (ZeroDivisionError, ValueError, AttributeError) as error:
+        log.warning("ranking %r without block skipping: %r", q, error)
+        collector = collectors.TopCollector(limit=limit, usequality=False)
+        snapshot.searcher.search_with_collector(q, collector)
+        return collector.results()
 
 
 def _any_of(parts: list[wq.Query], kind=wq.Or) -> wq.Query:
