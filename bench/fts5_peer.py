@@ -1,11 +1,14 @@
 """The peer engine: the same pages and the same results-page query on SQLite FTS5.
 
-Pages are parsed by the guide's own parser (`indexer.page`), so both engines index the same
-text and the same normalized side effects. A results-page query here is: top 10 by `bm25()`
-with the Whoosh field weights, the exact count, section / body-system / effect counts (GROUP
-BY over the matches and the side-effects table) and `snippet()` for the ten hits. Like the
-site, it drops stop words and, when fewer than 3 pages have every word, falls back to pages
-with any of them. It has no synonyms and no spelling correction.
+Pages are parsed by the guide's own parser (`indexer.page`) and turned into the site's own
+Whoosh document (`indexer.schema.page_document`), whose searched fields become the FTS5
+columns: both engines index the same text and the same normalized side effects.
+
+A results-page query here is: top 10 by `bm25()` with the site's field weights, the exact
+count, section / body-system / effect counts (GROUP BY over the matches and the side-effects
+table) and `snippet()` for the ten hits. Like the site, it drops stop words and, when fewer
+than 3 pages have every word, falls back to pages with any of them. It has no synonyms and
+no spelling correction.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from queries import BenchQuery
 
 from indexer.build import parse_files, scan_content
 from indexer.page import Page, PageError
-from indexer.schema import FIELD_BOOSTS, STOP_WORDS
+from indexer.schema import FIELD_BOOSTS, STOP_WORDS, page_document
 
-COLUMNS = ("title", "keywords", "side_effect_text", "headings", "description",
-           "warning_signs", "body", "section_title")
+# The fields the site searches, with its weights, filled from the site's own Whoosh document
+# for each page, so the two engines search the same text even as the schema changes.
+COLUMNS = tuple(FIELD_BOOSTS)
 WEIGHTS = ", ".join(str(FIELD_BOOSTS[c]) for c in COLUMNS)
 RELAX_BELOW = 3
 EFFECTS_SHOWN = 25
@@ -53,16 +57,8 @@ def fts5_available() -> bool:
 
 
 def _row(page: Page) -> tuple[str, ...]:
-    return (
-        page.title,
-        ", ".join(page.keywords),
-        ". ".join(f"{e.system}: {e.effect}" for e in page.side_effects),
-        " ".join(h.text for h in page.headings),
-        page.description,
-        "\n".join(page.warning_signs),
-        page.body,
-        page.section_title,
-    )
+    document = page_document(page)
+    return tuple(str(document.get(column) or "") for column in COLUMNS)
 
 
 def build_fts5(content_dir: Path, db_path: Path) -> dict:

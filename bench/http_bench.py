@@ -28,6 +28,7 @@ class LatencySamples:
     errors: list[str] = field(default_factory=list)
     queries: int = 0
     stopped_early: bool = False
+    ok_paths: list[str] = field(default_factory=list)  # searches that answered 200
 
 
 def warm_up(base_url: str, queries: list[BenchQuery], connections: int = 4) -> int:
@@ -79,6 +80,8 @@ def latency_pass(base_url: str, queries: list[BenchQuery], budget_seconds: float
             path = query.path()
             measure(client, samples, samples.floor, FLOOR)
             first = measure(client, samples, samples.cold, path)
+            if first is not None and first.status_code == 200:
+                samples.ok_paths.append(path)
             measure(client, samples, samples.floor, FLOOR)
             again = measure(client, samples, samples.repeated, path)
             etag = next((r.headers["etag"] for r in (again, first)
@@ -99,7 +102,7 @@ def latency_summary(samples: LatencySamples) -> dict:
            "conditional": summary(samples.conditional), "queries": samples.queries,
            "with_etag": samples.with_etag, "not_modified": samples.not_modified,
            "errors": len(samples.errors), "error_examples": samples.errors[:5],
-           "stopped_early": samples.stopped_early}
+           "stopped_early": samples.stopped_early, "ok_paths": samples.ok_paths}
     for name in ("cold", "repeated", "conditional"):
         if out[name]["n"] and floor["n"] and floor["p50_ms"]:
             out[f"{name}_over_floor_p50"] = out[name]["p50_ms"] / floor["p50_ms"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import pstats
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from queries import KINDS, BenchQuery
@@ -43,62 +44,87 @@ class WhooshEngine:
         self.state.live.close()
 
 
+@dataclass
+class Timings:
+    """One engine's timings: per pass, per kind of query; its counts and its failures."""
+
+    rounds: list[list[float]] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    totals: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def run(self, engine: Engine, query: BenchQuery, *, timed: bool, first_pass: bool) -> None:
+        """Run one query; a query that raises is recorded as an error and left out."""
+        started = time.perf_counter()
+        try:
+            total = engine(query)
+        except Exception as error:  # the site's code may be half-way through a change
+            self.errors.append(f"{query.as_dict()}: {type(error).__name__}: {error}"[:300])
+            return
+        seconds = time.perf_counter() - started
+        if timed:
+            self.rounds[-1].append(seconds)
+            self.by_kind[query.kind].append(seconds)
+            if first_pass:
+                self.totals.append(total)
+
+    def summary(self) -> dict:
+        summaries = [summary(r) for r in self.rounds]
+        return {
+            "p50_ms": median_of([s["p50_ms"] for s in summaries]),
+            "p95_ms": median_of([s["p95_ms"] for s in summaries]),
+            "mean_ms": median_of([s["mean_ms"] for s in summaries]),
+            "rounds": [{"p50_ms": s["p50_ms"], "p95_ms": s["p95_ms"]} for s in summaries],
+            "by_kind": {kind: summary(samples) for kind, samples in self.by_kind.items()},
+            "mean_matches": statistics.fmean(self.totals) if self.totals else None,
+            "queries": len(self.rounds[0]) if self.rounds else 0,
+            "errors": len(self.errors),
+            "error_examples": list(dict.fromkeys(self.errors))[:5],
+        }
+
+
 def time_queries(engines: dict[str, Engine], queries: list[BenchQuery], rounds: int,
                  budget_seconds: float) -> dict:
     """A warm-up pass, then `rounds` passes; within a pass the engines take turns going first
-    on each query. p50/p95 are per pass, then the median over passes."""
+    on each query. p50/p95 are per pass, then the median over passes. No further pass starts
+    after `budget_seconds`."""
+    timings = {name: Timings() for name in engines}
     for query in queries:
-        for engine in engines.values():
-            engine(query)
-    per_round: dict[str, list[list[float]]] = {name: [] for name in engines}
-    by_kind: dict[str, dict[str, list[float]]] = {n: {k: [] for k in KINDS} for n in engines}
-    totals: dict[str, list[int]] = {name: [] for name in engines}
+        for name, engine in engines.items():
+            timings[name].run(engine, query, timed=False, first_pass=False)
     deadline = time.monotonic() + budget_seconds
     for round_number in range(rounds):
         if round_number and time.monotonic() > deadline:
             break
-        for name in engines:
-            per_round[name].append([])
+        for timing in timings.values():
+            timing.rounds.append([])
         for position, query in enumerate(queries):
             names = list(engines)
             if (position + round_number) % 2:
                 names.reverse()
             for name in names:
-                started = time.perf_counter()
-                total = engines[name](query)
-                seconds = time.perf_counter() - started
-                per_round[name][-1].append(seconds)
-                by_kind[name][query.kind].append(seconds)
-                if round_number == 0:
-                    totals[name].append(total)
-    return {name: _engine_summary(per_round[name], by_kind[name], totals[name])
-            for name in engines}
+                timings[name].run(engines[name], query, timed=True,
+                                  first_pass=round_number == 0)
+    return {name: timing.summary() for name, timing in timings.items()}
 
 
-def _engine_summary(rounds: list[list[float]], by_kind: dict[str, list[float]],
-                    totals: list[int]) -> dict:
-    summaries = [summary(r) for r in rounds]
-    return {
-        "p50_ms": median_of([s["p50_ms"] for s in summaries]),
-        "p95_ms": median_of([s["p95_ms"] for s in summaries]),
-        "mean_ms": median_of([s["mean_ms"] for s in summaries]),
-        "rounds": [{"p50_ms": s["p50_ms"], "p95_ms": s["p95_ms"]} for s in summaries],
-        "by_kind": {kind: summary(samples) for kind, samples in by_kind.items()},
-        "mean_matches": statistics.fmean(totals) if totals else None,
-        "queries": len(rounds[0]) if rounds else 0,
-    }
-
-
-def profile_engine(engine: Engine, queries: list[BenchQuery], top: int = 20) -> dict:
-    """cProfile over one pass: the site's functions by cumulative time, everything by own
-    time, in milliseconds per query."""
+def profile_engine(engine: Engine, queries: list[BenchQuery], top: int = 20,
+                   budget_seconds: float = 60.0) -> dict:
+    """cProfile over one pass (cut short after `budget_seconds`): the site's functions by
+    cumulative time, everything by own time, in milliseconds per query."""
     profiler = cProfile.Profile()
+    deadline = time.monotonic() + budget_seconds
+    profiled = 0
     profiler.enable()
     for query in queries:
-        engine(query)
+        if time.monotonic() > deadline:
+            break
+        with contextlib.suppress(Exception):  # failures are counted by time_queries
+            engine(query)
+        profiled += 1
     profiler.disable()
     stats = pstats.Stats(profiler)
-    per_query = 1000 / max(1, len(queries))
+    per_query = 1000 / max(1, profiled)
     rows = []
     for (filename, line, function), (_cc, calls, own, cumulative, _) in stats.stats.items():
         rows.append({"function": f"{_short(filename)}:{line}({function})", "calls": calls,
@@ -107,6 +133,7 @@ def profile_engine(engine: Engine, queries: list[BenchQuery], top: int = 20) -> 
     total = stats.total_tt * per_query
     return {
         "ms_per_query": total,
+        "queries": profiled,
         "site_by_cumulative": sorted(site, key=lambda r: -r["cum_ms"])[:top],
         "all_by_own": sorted(rows, key=lambda r: -r["own_ms"])[:top],
     }

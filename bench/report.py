@@ -80,6 +80,7 @@ def query_rows(sizes: dict) -> list[Row]:
             number(f.get("p50_ms")), number(f.get("p95_ms")),
             ratio(w.get("p50_ms"), f.get("p50_ms")), ratio(w.get("p95_ms"), f.get("p95_ms")),
             pair(w.get("mean_matches"), f.get("mean_matches")),
+            f"{w.get('errors', 0)} / {f.get('errors', 0)}",
         ])
     return rows
 
@@ -146,12 +147,27 @@ def machine_rows(sizes: dict) -> list[Row]:
 
 
 def errors(sizes: dict) -> list[str]:
+    """Steps that failed, and the first failing request of each engine or HTTP pass."""
     found = []
     for size, r in sizes.items():
         for step, value in r.items():
             message = get(value, "error") if isinstance(value, dict) else None
             if message:
                 found.append(f"{size} pages, {step}: {message}")
+        for engine in ("whoosh", "fts5"):
+            examples = get(r, "query", engine, "error_examples") or []
+            count = get(r, "query", engine, "errors")
+            if examples:
+                found.append(f"{size} pages, {engine}: {count} failed queries, e.g. {examples[0]}")
+        for workers, run in (get(r, "http", "workers") or {}).items():
+            for name, load in (run.get("load") or {}).items():
+                if load.get("failed"):
+                    found.append(f"{size} pages, {workers} worker(s), {name} load:"
+                                 f" {load['failed']} failed requests")
+        examples = get(r, "http", "latency", "error_examples") or []
+        if examples:
+            found.append(f"{size} pages, HTTP: {get(r, 'http', 'latency', 'errors')} failed"
+                         f" requests, e.g. {examples[0]}")
     return found
 
 
@@ -169,7 +185,7 @@ def render(results: dict) -> str:
          build_rows),
         ("Results-page query in-process, ms (median over rounds of each round's p50 / p95)",
          ["pages", "Whoosh p50", "Whoosh p95", "FTS5 p50", "FTS5 p95", "W/F p50", "W/F p95",
-          "mean matches W / F"],
+          "mean matches W / F", "errors W / F"],
          query_rows),
         ("Whoosh search() by kind of query, ms p50 / p95 (all rounds)",
          ["pages", *KINDS], lambda s: kind_rows(s, "whoosh")),
@@ -191,13 +207,13 @@ def render(results: dict) -> str:
     out[0] += f"\n(`lupus-guide --help` alone, the command's start-up floor: {startup} s)"
     problems = errors(sizes)
     if problems:
-        out.append("Steps that failed:\n" + "\n".join(f"  {p}" for p in problems))
+        out.append("Failures:\n" + "\n".join(f"  {p}" for p in problems))
     return "\n\n".join(out)
 
 
 def render_profile(size: str, profile: dict) -> str:
-    lines = [f"Profile of Whoosh search() at {int(size):,} pages: "
-             f"{profile['ms_per_query']:.1f} ms per query under cProfile",
+    lines = [f"Profile of Whoosh search() at {int(size):,} pages, {profile['queries']} queries:"
+             f" {profile['ms_per_query']:.1f} ms per query under cProfile",
              "  site functions by cumulative ms per query:"]
     lines += [f"    {r['cum_ms']:8.2f}  {r['calls']:>7}  {r['function']}"
               for r in profile["site_by_cumulative"]]

@@ -108,13 +108,14 @@ def query_step(content: Path, index: Path, work_dir: Path, queries: list[BenchQu
             peer.close()
 
 
-def load_step(base_url: str, cold: list[BenchQuery], repeated: list[BenchQuery],
+def load_step(base_url: str, cold: list[BenchQuery], repeated: list[str],
               options: Options) -> dict:
-    """Requests/s for the floor, for queries never asked before, and for ten asked often."""
+    """Requests/s for the floor, for queries never asked before, and for ten asked often
+    (`repeated`: addresses that answered 200 before, so a failing search is not among them)."""
     runs = {
         "floor": http_bench.cycling([http_bench.FLOOR]),
         "cold": http_bench.cycling([q.path() for q in cold]),
-        "repeated": http_bench.cycling([q.path() for q in repeated[:10]]),
+        "repeated": http_bench.cycling(repeated[:10] or [http_bench.FLOOR]),
     }
     out = {}
     for name, next_path in runs.items():
@@ -127,17 +128,19 @@ def load_step(base_url: str, cold: list[BenchQuery], repeated: list[BenchQuery],
 
 def server_step(content: Path, index: Path, work_dir: Path, workers: int,
                 queries: list[BenchQuery], warmup: list[BenchQuery], cold_pool: list[BenchQuery],
-                options: Options) -> dict:
-    """One uvicorn server: warm-up, memory, the latency pass (1 worker only), the loads."""
+                options: Options, shared: dict) -> dict:
+    """One uvicorn server: warm-up, memory, the latency pass (into `shared`, on the first
+    server only), the loads."""
     server = start_server(content, index, work_dir / f"uvicorn-{workers}.log", workers=workers)
     try:
         out: dict = {"start_seconds": server.start_seconds, "port": server.port}
         out["warmup_ok"] = http_bench.warm_up(server.base_url, warmup)
         out["memory"] = server.memory()
-        if workers == 1:
+        if "latency" not in shared:
             samples = http_bench.latency_pass(server.base_url, queries, options.latency_budget)
-            out["latency"] = http_bench.latency_summary(samples)
-        out["load"] = load_step(server.base_url, cold_pool, queries, options)
+            shared["latency"] = http_bench.latency_summary(samples)
+        out["load"] = load_step(server.base_url, cold_pool, shared["latency"]["ok_paths"],
+                                options)
         out["memory_end"] = server.memory()
         return out
     finally:
@@ -151,10 +154,8 @@ def http_step(content: Path, index: Path, work_dir: Path, meta: dict,
     out: dict = {"workers": {}}
     for workers in (1, 2):
         pool = distinct_queries(meta, 4000, f"bench-load-v1-{workers}", used)
-        result = server_step(content, index, work_dir, workers, queries, warmup, pool, options)
-        if workers == 1:
-            out["latency"] = result.pop("latency")
-        out["workers"][str(workers)] = result
+        out["workers"][str(workers)] = server_step(content, index, work_dir, workers, queries,
+                                                   warmup, pool, options, out)
     return out
 
 
