@@ -192,15 +192,17 @@ def watch(content_dir: Path | None, index_dir: Path | None) -> None:
 
 @main.command()
 @path_options
-@click.option("--host", envvar="LUPUS_GUIDE_HOST", default="127.0.0.1", show_default=True)
-@click.option("--port", envvar="LUPUS_GUIDE_PORT", type=int, default=8000, show_default=True)
-@click.option("--workers", envvar="LUPUS_GUIDE_WORKERS", type=int, default=1, show_default=True)
-def serve(content_dir: Path | None, index_dir: Path | None, host: str, port: int,
-          workers: int) -> None:
+@click.option("--host", help="Address to listen on (default: LUPUS_GUIDE_HOST or 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default: LUPUS_GUIDE_PORT or 8000).")
+@click.option("--workers", type=int, help="Processes (default: LUPUS_GUIDE_WORKERS or 1).")
+def serve(content_dir: Path | None, index_dir: Path | None, host: str | None, port: int | None,
+          workers: int | None) -> None:
     """Serve the site (building the index first when there is none)."""
     import uvicorn
 
     settings = settings_for(content_dir, index_dir)
+    host, port = host or settings.host, port or settings.port
+    workers = workers or settings.workers
     if generations.live_generation(settings.index_dir) is None:
         click.echo(f"no index at {settings.index_dir}: building it first")
         print_report(run_build(settings, incremental=False), "build")

@@ -21,7 +21,6 @@ log = logging.getLogger("lupus_guide")
 
 def bitmask(docnums) -> int:
     """A set of document numbers as one integer (bit n = document n): fast AND and count."""
-    size = 0
     docs = list(docnums)
     if not docs:
         return 0

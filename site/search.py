@@ -60,10 +60,6 @@ class Hit:
     score: float
     side_effects: list[dict]
 
-    @property
-    def link(self) -> str:
-        return self.url + (f"#{self.anchor}" if self.anchor else "")
-
 
 @dataclass
 class SearchResult:
@@ -75,7 +71,6 @@ class SearchResult:
     facets: FacetCounts
     notice: Notice | None
     relaxed: bool = False
-    all_words_total: int = 0
     missing_words: list[str] = field(default_factory=list)
     highlight_terms: list[str] = field(default_factory=list)
     truncated: bool = False
@@ -179,8 +174,7 @@ class Planner:
         return corrections
 
     def indexed(self, term: str) -> bool:
-        reader = self.snapshot.searcher.reader()
-        return any(reader.doc_frequency(f, term) for f in self.fields)
+        return any(self._has(f, term) for f in self.fields)
 
     def groups(self, parsed: ParsedQuery) -> list[Group]:
         words = parsed.words
@@ -356,7 +350,6 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
         query_mask |= mask
     facets = count_facets(snapshot, query_mask, filters)
     total = (query_mask & fmask).bit_count()
-    all_words = (tiers[0][1] & fmask).bit_count() if tiers else 0
     group_forms = context.planner.group_forms(groups)
     proximity = context.planner.proximity(groups)
     page = max(1, params.page)
@@ -374,7 +367,6 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
         facets=facets,
         notice=notice,
         relaxed=len(tiers) > 1,
-        all_words_total=all_words,
         missing_words=missing_words,
         highlight_terms=_landing_words(groups, context.planner),
         truncated=parsed.truncated,
