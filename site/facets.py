@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from whoosh import query as wq
-
 from guide_site.live_index import Snapshot
-from indexer import schema
 from indexer.sections import SECTIONS, section_title
 from indexer.side_effects import BODY_SYSTEMS, canonical_system, normalize_effect
 
 MAX_VALUES = 10  # chosen values per facet
 EFFECTS_SHOWN = 25
-FILTER_BOOST = 1e-6
 FACETS = ("section", "system", "effect")
 
 
@@ -63,21 +59,6 @@ def filter_mask(snapshot: Snapshot, filters: dict[str, list[str]], *,
     for effect in filters["effects"]:
         mask &= snapshot.effect_masks.get(effect, 0)
     return mask
-
-
-def filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
-    """The same choices as a Whoosh query that adds next to nothing to scores, to rank
-    within them. (Whoosh 2.7.4's Require lets non-matching documents through, and a boost
-    of 0 divides by zero once it starts skipping low-scoring blocks.)"""
-    parts: list[wq.Query] = []
-    if filters["sections"]:
-        parts.append(wq.Or([wq.Term(schema.SECTION, s, boost=FILTER_BOOST)
-                            for s in filters["sections"]]))
-    parts += [wq.Term(schema.BODY_SYSTEM, s, boost=FILTER_BOOST) for s in filters["systems"]]
-    parts += [wq.Term(schema.SIDE_EFFECT, e, boost=FILTER_BOOST) for e in filters["effects"]]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def _counted(masks: dict[str, int], base: int, chosen: list[str], label) -> list[FacetValue]:

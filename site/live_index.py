@@ -14,6 +14,7 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from guide_site.masks import MaskCache
+from guide_site.ranking import TermScores
 from indexer import generations, schema
 
 log = logging.getLogger("lupus_guide")
@@ -105,7 +106,11 @@ class Snapshot:
 
     @cached_property
     def masks(self) -> MaskCache:
-        return MaskCache(self.searcher, bitmask)
+        return MaskCache(self.term_scores, self.all_mask)
+
+    @cached_property
+    def term_scores(self) -> TermScores:
+        return TermScores(self.searcher)
 
     @cached_property
     def all_mask(self) -> int:

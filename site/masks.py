@@ -9,25 +9,34 @@ with AND, OR and AND NOT on integers.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
+import numpy as np
 from whoosh import query as wq
 
 from guide_site.best_of import BestOf
+from guide_site.ranking import TermScores, ids_mask
 
 CACHE_BYTES = 64 * 1024 * 1024  # per generation; a mask costs one bit per document
 
 
 class MaskCache:
-    """Bitmasks of terms and phrases for one generation, least recently used out first."""
+    """Bitmasks of terms and phrases for one generation, least recently used out first.
+    Their documents come from the ranking's term cache, so each posting list is read once."""
 
-    def __init__(self, searcher, bitmask, limit_bytes: int = CACHE_BYTES) -> None:
-        self.searcher = searcher
-        self.bitmask = bitmask
+    def __init__(self, terms: TermScores, live: int, limit_bytes: int = CACHE_BYTES) -> None:
+        self.terms = terms
+        self.live = live  # documents not deleted
         self.limit = limit_bytes
         self.used = 0
         self.entries: OrderedDict[object, int] = OrderedDict()
 
-    def _keep(self, key: object, mask: int) -> int:
+    def _get(self, key: object, documents: Callable[[], np.ndarray]) -> int:
+        mask = self.entries.get(key)
+        if mask is not None:
+            self.entries.move_to_end(key)
+            return mask
+        mask = ids_mask(documents(), self.terms.size) & self.live
         self.entries[key] = mask
         self.used += mask.bit_length() // 8 + 32
         while self.used > self.limit and self.entries:
@@ -35,25 +44,12 @@ class MaskCache:
             self.used -= old.bit_length() // 8 + 32
         return mask
 
-    def term(self, fieldname: str, text) -> int:
-        key = (fieldname, text)
-        mask = self.entries.get(key)
-        if mask is not None:
-            self.entries.move_to_end(key)
-            return mask
-        reader = self.searcher.reader()
-        if (fieldname, text) not in reader:
-            return self._keep(key, 0)
-        return self._keep(key, self.bitmask(reader.postings(fieldname, text).all_ids()))
+    def term(self, fieldname: str, text: str) -> int:
+        return self._get((fieldname, text), lambda: self.terms.term(fieldname, text)[0])
 
     def matched(self, q: wq.Query) -> int:
-        """Documents of a query that needs positions (a phrase), asked of Whoosh once."""
-        key = ("query", repr(q))
-        mask = self.entries.get(key)
-        if mask is not None:
-            self.entries.move_to_end(key)
-            return mask
-        return self._keep(key, self.bitmask(self.searcher.docs_for_query(q)))
+        """Documents of a query that needs positions (a phrase)."""
+        return self._get(("query", repr(q)), lambda: self.terms.matched_by_whoosh(q)[0])
 
 
 def query_mask(q: wq.Query, cache: MaskCache, every: int) -> int:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import bisect
 import json
-import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from whoosh import collectors
 from whoosh import query as wq
 from whoosh.spelling import ListCorrector
 
@@ -17,24 +15,22 @@ from guide_site.facets import (
     FacetCounts,
     count_facets,
     filter_mask,
-    filter_query,
     normalize_filters,
 )
 from guide_site.live_index import Snapshot
 from guide_site.masks import query_mask
 from guide_site.query import ParsedQuery, parse_query
+from guide_site.ranking import mask_array, query_scores, top_documents
 from guide_site.safety import Notice, notice_for
-from guide_site.snippets import Form, best_section, snippet_html, terms_present
+from guide_site.snippets import CachedTokens, Form, best_section, snippet_html, terms_present
 from guide_site.synonyms import Synonyms
 from indexer import schema
 
-log = logging.getLogger("lupus_guide")
 SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word as typed
 PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
 PROXIMITY_BOOST = 2.0
 MIN_CORRECT = 4  # shorter words are left alone (too many near neighbours)
 APART_WEIGHT = 0.5  # a multi-word term whose words are not side by side
-MANY_MATCHES = 1000  # above this, rank the matches in the short fields first
 RELAX_BELOW = 3  # with fewer pages that have every word, add pages that have some
 
 
@@ -297,6 +293,10 @@ class SearchContext:
     def planner(self) -> Planner:
         return Planner(self.snapshot, self.synonyms, self.vocabulary)
 
+    @cached_property
+    def highlight_tokens(self) -> CachedTokens:
+        return CachedTokens(self.planner.analyzer)
+
 
 def _matching(snapshot: Snapshot, q: wq.Query) -> int:
     return query_mask(q, snapshot.masks, snapshot.all_mask)
@@ -354,9 +354,8 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
     proximity = context.planner.proximity(groups)
     page = max(1, params.page)
     hits = [
-        _hit(hit, group_forms, context.planner.analyzer)
-        for hit in _page_of_hits(snapshot, tiers, fmask, filter_query(filters), proximity, page,
-                                 per_page)
+        _hit(snapshot, hit, group_forms, context.highlight_tokens)
+        for hit in _page_of_hits(snapshot, tiers, fmask, proximity, page, per_page)
     ]
     return SearchResult(
         params=params,
@@ -406,41 +405,27 @@ def _tiers(snapshot: Snapshot, queries: list[wq.Query], excluded: wq.Query | Non
 
 
 def _page_of_hits(snapshot: Snapshot, tiers: list[tuple[wq.Query, int]], fmask: int,
-                  chosen: wq.Query | None, proximity: wq.Query | None, page: int,
-                  per_page: int) -> list:
-    """The hits for one results page, walking the tiers in order. Facet choices go into the
-    query (scored by the words alone): a filter set would make Whoosh score every match."""
-    hits: list = []
+                  proximity: wq.Query | None, page: int, per_page: int
+                  ) -> list[tuple[int, float]]:
+    """(document, score) of the hits for one results page, walking the tiers in order; facet
+    choices only narrow the documents (they do not change a score)."""
+    hits: list[tuple[int, float]] = []
     offset = (page - 1) * per_page
+    terms = snapshot.term_scores
     for tier_query, mask in tiers:
         count = (mask & fmask).bit_count()
         if offset >= count:
             offset -= count
             continue
         wanted = offset + per_page - len(hits)
-        if count > MANY_MATCHES:
-            tier_query = _prefer_short_fields(snapshot, tier_query, mask & fmask, wanted)
         ranked = wq.AndMaybe(tier_query, proximity) if proximity is not None else tier_query
-        if chosen is not None:
-            ranked = wq.And([ranked, chosen])
-        results = _ranked(snapshot, ranked, wanted)
-        hits.extend(results[offset:wanted])
+        allowed = mask_array(mask & fmask, terms.size)
+        found = top_documents(query_scores(ranked, terms), allowed, wanted)
+        hits.extend(found[offset:wanted])
         offset = 0
         if len(hits) >= per_page:
             break
     return hits[:per_page]
-
-
-def _ranked(snapshot: Snapshot, q: wq.Query, limit: int):
-    """Whoosh's top hits; without its block-skipping when that trips over one of its bugs
-    (slower, but an answer rather than an error)."""
-    try:
-        return snapshot.searcher.search(q, limit=limit)
-    except (ZeroDivisionError, ValueError, AttributeError) as error:
-        log.warning("ranking %r without block skipping: %r", q, error)
-        collector = collectors.TopCollector(limit=limit, usequality=False)
-        snapshot.searcher.search_with_collector(q, collector)
-        return collector.results()
 
 
 def _any_of(parts: list[wq.Query], kind=wq.Or) -> wq.Query:
@@ -448,35 +433,6 @@ def _any_of(parts: list[wq.Query], kind=wq.Or) -> wq.Query:
     if not parts:
         return wq.NullQuery
     return parts[0] if len(parts) == 1 else kind(parts)
-
-
-def _short_fields_only(q: wq.Query) -> wq.Query | None:
-    """The query with its body clauses taken out (None when nothing is left to match)."""
-    if isinstance(q, (wq.Term, wq.Phrase)):
-        return q if q.fieldname in schema.PAIRED_FIELDS else None
-    if isinstance(q, wq.AndNot):
-        kept = _short_fields_only(q.a)
-        return None if kept is None else wq.AndNot(kept, q.b)
-    if isinstance(q, wq.And):
-        parts = [_short_fields_only(sub) for sub in q.subqueries]
-        return None if any(p is None for p in parts) else wq.And(parts, boost=q.boost)
-    if isinstance(q, (wq.Or, BestOf)):
-        parts = [p for p in (_short_fields_only(sub) for sub in q.subqueries) if p is not None]
-        if not parts:
-            return None
-        return BestOf(parts) if isinstance(q, BestOf) else wq.Or(parts, boost=q.boost)
-    return q
-
-
-def _prefer_short_fields(snapshot: Snapshot, q: wq.Query, matched: int, wanted: int
-                         ) -> wq.Query:
-    """With thousands of matches, scoring each in pure Python is what costs. When enough of
-    them match in the title, keywords, headings, side effects or description, rank those:
-    they are the better answers anyway, and there are far fewer of them."""
-    short = _short_fields_only(q)
-    if short is None or (_matching(snapshot, short) & matched).bit_count() < wanted:
-        return q
-    return short
 
 
 def _landing_words(groups: list[Group], planner: Planner, limit: int = 20) -> list[str]:
@@ -487,8 +443,10 @@ def _landing_words(groups: list[Group], planner: Planner, limit: int = 20) -> li
     return [w for w in dict.fromkeys(words) if planner.tokens(w)][:limit]
 
 
-def _hit(hit, group_forms: list[list[Form]], analyzer) -> Hit:
-    fields = hit.fields()
+def _hit(snapshot: Snapshot, hit: tuple[int, float], group_forms: list[list[Form]],
+         analyzer) -> Hit:
+    docnum, score = hit
+    fields = snapshot.searcher.stored_fields(docnum)
     sections = json.loads(fields.get(schema.SECTIONS_JSON) or "[]")
     anchor, heading, text = best_section(sections, group_forms)
     description = fields.get(schema.DESCRIPTION, "")
@@ -504,6 +462,6 @@ def _hit(hit, group_forms: list[list[Form]], analyzer) -> Hit:
         section=fields.get(schema.SECTION, ""),
         section_title=fields.get(schema.SECTION_TITLE, ""),
         snippet=snippet,
-        score=round(hit.score or 0.0, 4),
+        score=round(score, 4),
         side_effects=[{"system": s, "effect": e} for s, e in pairs],
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from markupsafe import escape
 from whoosh import highlight
+from whoosh.analysis import Token
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
@@ -19,8 +21,10 @@ def stem_of(word: str) -> str:
     return stem(word.translate(accent_map))
 
 
-def section_terms(text: str) -> set[str]:
-    return {stem_of(w) for w in WORD.findall(text.lower())}
+@lru_cache(maxsize=8192)
+def section_terms(text: str) -> frozenset[str]:
+    """The stems in a text (kept: the same sections come back in result after result)."""
+    return frozenset(stem_of(w) for w in WORD.findall(text.lower()))
 
 
 Form = tuple[str, ...]  # one way of saying a query word, as indexed terms ("head", "pain")
@@ -72,6 +76,24 @@ class MarkFormatter(highlight.Formatter):
         start = "… " if fragment.startchar > 0 else ""
         end = " …" if fragment.endchar < len(fragment.text) else ""
         return start + body.strip() + end
+
+
+class CachedTokens:
+    """The analyzer's tokens of a text, worked out once and handed out as fresh tokens:
+    highlighting the same sections again skips the tokenizer, stop words and stemmer."""
+
+    def __init__(self, analyzer, size: int = 4096) -> None:
+        self.analyzer = analyzer
+        self._tokens = lru_cache(maxsize=size)(self._analyze)
+
+    def _analyze(self, text: str) -> tuple[tuple[str, int, int, bool], ...]:
+        tokens = self.analyzer(text, chars=True, mode="query", removestops=False)
+        return tuple((t.text, t.startchar, t.endchar, t.stopped) for t in tokens)
+
+    def __call__(self, text: str, **_ignored) -> Iterator[Token]:
+        for word, start, end, stopped in self._tokens(text):
+            yield Token(chars=True, text=word, startchar=start, endchar=end, stopped=stopped,
+                        boost=1.0)
 
 
 def snippet_html(text: str, terms: set[str], analyzer, *, whole: bool = False) -> str:

@@ -1,0 +1,206 @@
+"""Ranking: Whoosh's BM25F score of each term, combined over whole arrays.
+
+Whoosh ranks by stepping a tree of matchers one document at a time in Python; with a query
+of many fields and synonyms that was most of a search's time. Here each term's scores are
+worked out once per generation, with Whoosh's own BM25F (its idf, average field length and
+quantized field lengths), and kept as arrays; a query then combines them the way Whoosh's
+matchers do (Or adds, And adds where all match, BestOf takes the best, AndNot removes,
+AndMaybe adds a bonus) in a few vectorized steps, whatever the number of matches.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import matching, scoring
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.searching import Searcher
+
+from guide_site.best_of import BestOf
+
+CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
+Scored = tuple[np.ndarray, np.ndarray]  # document numbers, scores
+
+
+def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of one segment's posting list, a block at a time."""
+    if isinstance(matcher, matching.FilterMatcher):
+        matcher = matcher.child  # deleted pages: left out later by the matched set
+    if isinstance(matcher, W3LeafMatcher):
+        ids, weights = [], []
+        while matcher.is_active():
+            # Whoosh 2.7.4 (pinned) keeps a block's ids and weights in these attributes.
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int64)[matcher._i:])
+            weights.append(np.asarray(matcher._weights, dtype=np.float64)[matcher._i:])
+            matcher._next_block()
+        if not ids:
+            return np.empty(0, np.int64), np.empty(0)
+        return np.concatenate(ids), np.concatenate(weights)
+    ids, weights = [], []
+    while matcher.is_active():  # a posting list kept inline, or another codec: step it
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+class TermScores:
+    """Each (field, term)'s BM25F scores for one generation, least recently used out first."""
+
+    def __init__(self, searcher: Searcher, limit_bytes: int = CACHE_BYTES) -> None:
+        self.searcher = searcher
+        self.size = searcher.doc_count_all()
+        self.limit = limit_bytes
+        self.used = 0
+        self.entries: OrderedDict[object, Scored] = OrderedDict()
+        self._lengths: dict[str, np.ndarray] = {}
+        weighting = searcher.weighting
+        self.bm25 = weighting if isinstance(weighting, scoring.BM25F) else scoring.BM25F()
+
+    def _keep(self, key: object, scored: Scored) -> Scored:
+        self.entries[key] = scored
+        self.used += scored[0].nbytes + scored[1].nbytes + 64
+        while self.used > self.limit and len(self.entries) > 1:
+            _, (ids, scores) = self.entries.popitem(last=False)
+            self.used -= ids.nbytes + scores.nbytes + 64
+        return scored
+
+    def _cached(self, key: object) -> Scored | None:
+        scored = self.entries.get(key)
+        if scored is not None:
+            self.entries.move_to_end(key)
+        return scored
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Every document's length of a field, as Whoosh's scorer sees it (quantized,
+        at least 1)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            length = self.searcher.doc_field_length
+            found = np.fromiter((length(d, fieldname, 1) for d in range(self.size)),
+                                dtype=np.float64, count=self.size)
+            self._lengths[fieldname] = found
+        return found
+
+    def term(self, fieldname: str, text: str) -> Scored:
+        key = (fieldname, text)
+        scored = self._cached(key)
+        if scored is not None:
+            return scored
+        searcher = self.searcher
+        btext = searcher.schema[fieldname].to_bytes(text)
+        if (fieldname, btext) not in searcher.reader():
+            return self._keep(key, (np.empty(0, np.int64), np.empty(0)))
+        parts = []
+        for reader, offset in searcher.reader().leaf_readers():
+            if (fieldname, btext) in reader:
+                ids, weights = _leaf_postings(reader.postings(fieldname, btext))
+                parts.append((ids + offset, weights))
+        ids = np.concatenate([p[0] for p in parts])
+        weights = np.concatenate([p[1] for p in parts])
+        return self._keep(key, (ids, self._bm25(fieldname, btext, ids, weights)))
+
+    def _bm25(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray
+              ) -> np.ndarray:
+        """Whoosh's BM25F for every posting at once (scoring.bm25, vectorized)."""
+        searcher = self.searcher
+        if not searcher.schema[fieldname].scorable:
+            return weights
+        idf = searcher.idf(fieldname, btext)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        k1 = self.bm25.K1
+        b = self.bm25._field_B.get(fieldname, self.bm25.B)
+        lengths = self.lengths(fieldname)[ids]
+        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+
+    def matched_by_whoosh(self, q: wq.Query) -> Scored:
+        """A query that needs positions (a phrase): Whoosh finds and scores it, once."""
+        key = ("query", repr(q))
+        scored = self._cached(key)
+        if scored is not None:
+            return scored
+        ids, scores = [], []
+        matcher = q.matcher(self.searcher)
+        while matcher.is_active():
+            ids.append(matcher.id())
+            scores.append(matcher.score())
+            matcher.next()
+        return self._keep(key, (np.asarray(ids, dtype=np.int64),
+                                np.asarray(scores, dtype=np.float64)))
+
+
+def query_scores(q: wq.Query, terms: TermScores) -> np.ndarray:
+    """Every document's score for `q` (0 where it does not match), as Whoosh would score it."""
+    size = terms.size
+    if isinstance(q, wq.Term):
+        ids, scores = terms.term(q.fieldname, q.text)
+        out = np.zeros(size)
+        out[ids] = scores * q.boost
+        return out
+    if isinstance(q, wq.AndNot):
+        out = query_scores(q.a, terms)
+        out[query_scores(q.b, terms) > 0] = 0.0
+        return out
+    if isinstance(q, wq.AndMaybe):
+        out = query_scores(q.a, terms)
+        bonus = query_scores(q.b, terms)
+        out += np.where(out > 0, bonus, 0.0)
+        return out
+    if isinstance(q, (wq.And, wq.Or, BestOf)):
+        return _compound(q, terms)
+    if isinstance(q, wq.Every):
+        return np.full(size, q.boost)
+    if q is wq.NullQuery:
+        return np.zeros(size)
+    ids, scores = terms.matched_by_whoosh(q)  # phrases and anything else
+    out = np.zeros(size)
+    out[ids] = scores
+    return out
+
+
+def _compound(q: wq.CompoundQuery, terms: TermScores) -> np.ndarray:
+    subs = [query_scores(sub, terms) for sub in q.subqueries]
+    if not subs:
+        return np.zeros(terms.size)
+    if isinstance(q, BestOf):
+        out = np.maximum.reduce(subs) if len(subs) > 1 else subs[0]
+    else:
+        out = np.add.reduce(subs) if len(subs) > 1 else subs[0]
+        if isinstance(q, wq.And):
+            every = np.logical_and.reduce([s > 0 for s in subs])
+            out = np.where(every, out, 0.0)
+    return out * q.boost if q.boost != 1.0 else out
+
+
+def top_documents(scores: np.ndarray, allowed: np.ndarray, limit: int
+                  ) -> list[tuple[int, float]]:
+    """The best `limit` (document, score) pairs among the allowed documents: highest
+    score first, ties by document number, as Whoosh orders them."""
+    candidates = np.flatnonzero(allowed & (scores > 0))
+    if not len(candidates) or limit <= 0:
+        return []
+    values = scores[candidates]
+    if len(candidates) > limit:
+        cutoff = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= cutoff  # every tie at the cut-off, so ties still go by number
+        candidates, values = candidates[keep], values[keep]
+    order = np.lexsort((candidates, -values))[:limit]
+    return [(int(d), float(s)) for d, s in zip(candidates[order], values[order], strict=True)]
+
+
+def mask_array(mask: int, size: int) -> np.ndarray:
+    """A document bitmask (bit n = document n) as a boolean array of `size`."""
+    mask &= (1 << size) - 1
+    data = np.frombuffer(mask.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(data, bitorder="little")[:size].astype(bool)
+
+
+def ids_mask(ids: np.ndarray, size: int) -> int:
+    """Document numbers as a bitmask (bit n = document n)."""
+    bits = np.zeros(size, dtype=bool)
+    bits[ids] = True
+    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
