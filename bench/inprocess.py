@@ -49,6 +49,7 @@ class Timings:
     """One engine's timings: per pass, per kind of query; its counts and its failures."""
 
     rounds: list[list[float]] = field(default_factory=list)
+    first: list[float] = field(default_factory=list)  # the warm-up pass: caches still empty
     by_kind: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
     totals: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -62,6 +63,8 @@ class Timings:
             self.errors.append(f"{query.as_dict()}: {type(error).__name__}: {error}"[:300])
             return
         seconds = time.perf_counter() - started
+        if not timed:
+            self.first.append(seconds)
         if timed:
             self.rounds[-1].append(seconds)
             self.by_kind[query.kind].append(seconds)
@@ -70,7 +73,10 @@ class Timings:
 
     def summary(self) -> dict:
         summaries = [summary(r) for r in self.rounds]
+        first = summary(self.first) if self.first else {}
         return {
+            "first_pass_p50_ms": first.get("p50_ms"),
+            "first_pass_p95_ms": first.get("p95_ms"),
             "p50_ms": median_of([s["p50_ms"] for s in summaries]),
             "p95_ms": median_of([s["p95_ms"] for s in summaries]),
             "mean_ms": median_of([s["mean_ms"] for s in summaries]),
@@ -85,9 +91,10 @@ class Timings:
 
 def time_queries(engines: dict[str, Engine], queries: list[BenchQuery], rounds: int,
                  budget_seconds: float) -> dict:
-    """A warm-up pass, then `rounds` passes; within a pass the engines take turns going first
-    on each query. p50/p95 are per pass, then the median over passes. No further pass starts
-    after `budget_seconds`."""
+    """A warm-up pass (timed apart: the first pass over a fresh generation, its caches empty),
+    then `rounds` passes; within a pass the engines take turns going first on each query.
+    p50/p95 are per pass, then the median over passes. No further pass starts after
+    `budget_seconds`."""
     timings = {name: Timings() for name in engines}
     for query in queries:
         for name, engine in engines.items():

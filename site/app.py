@@ -95,7 +95,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette):
         try:
-            state.snapshot()  # open the index before the first request, if there is one
+            # Open the index and get it ready before the first request, if there is one.
+            state.search_context().warm(settings.warm_seconds)
         except Exception as error:  # the site still starts, and answers 503 until a build
             log.warning("%s", error)
         yield

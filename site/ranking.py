@@ -10,6 +10,7 @@ AndMaybe adds a bonus) in a few vectorized steps, whatever the number of matches
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 
 import numpy as np
@@ -21,6 +22,7 @@ from whoosh.searching import Searcher
 from guide_site.best_of import BestOf
 
 CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
+WARM_TERMS = 2_000  # per field, at most, worked out when a generation is first opened
 Scored = tuple[np.ndarray, np.ndarray]  # document numbers, scores
 
 
@@ -116,6 +118,20 @@ class TermScores:
         b = self.bm25._field_B.get(fieldname, self.bm25.B)
         lengths = self.lengths(fieldname)[ids]
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+
+    def warm(self, fieldnames: list[str], seconds: float) -> int:
+        """Work out the scores of each field's most used terms ahead of the first searches,
+        until `seconds` have passed (a small guide gets all of them). Returns how many."""
+        deadline = time.monotonic() + seconds
+        reader = self.searcher.reader()
+        done = 0
+        for fieldname in reversed(fieldnames):  # the body's long posting lists cost most
+            for _, btext in reader.most_frequent_terms(fieldname, WARM_TERMS):
+                if time.monotonic() > deadline or self.used > self.limit // 2:
+                    return done
+                self.term(fieldname, self.searcher.schema[fieldname].from_bytes(btext))
+                done += 1
+        return done
 
     def matched_by_whoosh(self, q: wq.Query) -> Scored:
         """A query that needs positions (a phrase): Whoosh finds and scores it, once."""

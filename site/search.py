@@ -22,7 +22,7 @@ from guide_site.masks import query_mask
 from guide_site.query import ParsedQuery, parse_query
 from guide_site.ranking import mask_array, query_scores, top_documents
 from guide_site.safety import Notice, notice_for
-from guide_site.snippets import CachedTokens, Form, best_section, snippet_html, terms_present
+from guide_site.snippets import Form, TextTokens, best_section, snippet_html, terms_present
 from guide_site.synonyms import Synonyms
 from indexer import schema
 
@@ -31,6 +31,7 @@ PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
 PROXIMITY_BOOST = 2.0
 MIN_CORRECT = 4  # shorter words are left alone (too many near neighbours)
 APART_WEIGHT = 0.5  # a multi-word term whose words are not side by side
+KNOWN_TERMS = 200_000  # (field, term) lookups remembered per generation
 RELAX_BELOW = 3  # with fewer pages that have every word, add pages that have some
 
 
@@ -150,6 +151,7 @@ class Planner:
         self.vocabulary = vocabulary
         self.analyzer = snapshot.schema[schema.BODY].analyzer
         self.fields = [f for f in schema.SEARCH_FIELDS if f in snapshot.schema]
+        self._known: dict[tuple[str, str], bool] = {}
 
     def tokens(self, text: str) -> list[str]:
         return [t.text for t in self.analyzer(text)]
@@ -219,7 +221,14 @@ class Planner:
         return _any_of([q for q in (phrase, words_apart) if q is not wq.NullQuery], BestOf)
 
     def _has(self, fieldname: str, term: str) -> bool:
-        return (fieldname, term) in self.snapshot.searcher.reader()
+        # Asked many times per query, each a hash lookup in the term file: remembered.
+        key = (fieldname, term)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) > KNOWN_TERMS:
+                self._known.clear()
+            known = self._known[key] = key in self.snapshot.searcher.reader()
+        return known
 
     def _terms(self, term: str, boost: float) -> list[wq.Query]:
         """The term in each search field that has it (building matchers for terms that are
@@ -293,9 +302,17 @@ class SearchContext:
     def planner(self) -> Planner:
         return Planner(self.snapshot, self.synonyms, self.vocabulary)
 
+    def warm(self, seconds: float) -> int:
+        """Get what every search needs ready before the first one: the facet sets, the
+        spelling vocabulary and the most used terms' scores (within `seconds`)."""
+        snapshot = self.snapshot
+        _ = (snapshot.section_masks, snapshot.system_masks, snapshot.effect_masks,
+             snapshot.all_mask, self.planner)
+        return snapshot.term_scores.warm(self.planner.fields, seconds)
+
     @cached_property
-    def highlight_tokens(self) -> CachedTokens:
-        return CachedTokens(self.planner.analyzer)
+    def text_tokens(self) -> TextTokens:
+        return TextTokens(self.planner.analyzer)
 
 
 def _matching(snapshot: Snapshot, q: wq.Query) -> int:
@@ -354,7 +371,7 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
     proximity = context.planner.proximity(groups)
     page = max(1, params.page)
     hits = [
-        _hit(snapshot, hit, group_forms, context.highlight_tokens)
+        _hit(snapshot, hit, group_forms, context.text_tokens)
         for hit in _page_of_hits(snapshot, tiers, fmask, proximity, page, per_page)
     ]
     return SearchResult(
@@ -444,14 +461,14 @@ def _landing_words(groups: list[Group], planner: Planner, limit: int = 20) -> li
 
 
 def _hit(snapshot: Snapshot, hit: tuple[int, float], group_forms: list[list[Form]],
-         analyzer) -> Hit:
+         tokens: TextTokens) -> Hit:
     docnum, score = hit
     fields = snapshot.searcher.stored_fields(docnum)
     sections = json.loads(fields.get(schema.SECTIONS_JSON) or "[]")
     anchor, heading, text = best_section(sections, group_forms)
     description = fields.get(schema.DESCRIPTION, "")
-    snippet = snippet_html(text, terms_present(text, group_forms), analyzer) or snippet_html(
-        description, terms_present(description, group_forms), analyzer, whole=True
+    snippet = snippet_html(text, terms_present(text, group_forms), tokens) or snippet_html(
+        description, terms_present(description, group_forms), tokens, whole=True
     )
     pairs = json.loads(fields.get(schema.PAIRS_JSON) or "[]")
     return Hit(

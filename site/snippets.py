@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 
 from markupsafe import escape
-from whoosh import highlight
-from whoosh.analysis import Token
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 WORD = re.compile(r"\w+")
 SNIPPET_CHARS = 240
+SURROUND = 90  # characters of context before the first match
 
 
 @lru_cache(maxsize=50_000)
@@ -47,9 +45,13 @@ def best_section(sections: list[list[str]], groups: list[list[Form]]) -> tuple[s
     if not sections:
         return "", "", ""
     best, best_score = sections[0], (0, 0, 0)
+    wanted = {t for forms in groups for form in forms for t in form}
     for anchor, heading, text in sections:
         in_heading = section_terms(heading)
-        found = in_heading | section_terms(text)
+        in_text = section_terms(text)
+        if in_heading.isdisjoint(wanted) and in_text.isdisjoint(wanted):
+            continue  # most sections of a page: nothing to count
+        found = in_heading | in_text
         score = (
             sum(1 for forms in groups if _forms_in(found, forms)),
             sum(1 for forms in groups if _forms_in(in_heading, forms)),
@@ -60,51 +62,82 @@ def best_section(sections: list[list[str]], groups: list[list[Form]]) -> tuple[s
     return best[0], best[1], best[2]
 
 
-class MarkFormatter(highlight.Formatter):
-    """Escaped text with <mark> around each match, "…" where the text was cut."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return str(escape(text))
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-    def format_fragment(self, fragment, replace=False):
-        body = super().format_fragment(fragment, replace)
-        start = "… " if fragment.startchar > 0 else ""
-        end = " …" if fragment.endchar < len(fragment.text) else ""
-        return start + body.strip() + end
+Token = tuple[str, int, int]  # indexed term, first character, end
 
 
-class CachedTokens:
-    """The analyzer's tokens of a text, worked out once and handed out as fresh tokens:
-    highlighting the same sections again skips the tokenizer, stop words and stemmer."""
+class TextTokens:
+    """Each text's terms with their places, from the index's analyzer, kept for the texts
+    seen most (the same sections come back in result after result)."""
 
     def __init__(self, analyzer, size: int = 4096) -> None:
         self.analyzer = analyzer
-        self._tokens = lru_cache(maxsize=size)(self._analyze)
+        self.of = lru_cache(maxsize=size)(self._analyze)
 
-    def _analyze(self, text: str) -> tuple[tuple[str, int, int, bool], ...]:
-        tokens = self.analyzer(text, chars=True, mode="query", removestops=False)
-        return tuple((t.text, t.startchar, t.endchar, t.stopped) for t in tokens)
-
-    def __call__(self, text: str, **_ignored) -> Iterator[Token]:
-        for word, start, end, stopped in self._tokens(text):
-            yield Token(chars=True, text=word, startchar=start, endchar=end, stopped=stopped,
-                        boost=1.0)
+    def _analyze(self, text: str) -> tuple[Token, ...]:
+        return tuple((t.text, t.startchar, t.endchar)
+                     for t in self.analyzer(text, chars=True, mode="query"))
 
 
-def snippet_html(text: str, terms: set[str], analyzer, *, whole: bool = False) -> str:
-    """A short excerpt with the terms marked; "" when none of them occur."""
+def _best_window(tokens: tuple[Token, ...], matched: list[int], width: int) -> tuple[int, int]:
+    """(first, last) matched token of the stretch of at most `width` characters that holds
+    the most different terms, then the most matches; the earliest wins a tie."""
+    best, best_score = (matched[0], matched[0]), (0, 0)
+    for position, first in enumerate(matched):
+        start = tokens[first][1]
+        last, seen = first, set()
+        for index in matched[position:]:
+            if tokens[index][2] - start > width:
+                break
+            last = index
+            seen.add(tokens[index][0])
+        score = (len(seen), sum(1 for i in matched[position:] if i <= last))
+        if score > best_score:
+            best, best_score = (first, last), score
+    return best
+
+
+def _marked(text: str, tokens: tuple[Token, ...], matched: list[int], start: int, end: int
+            ) -> str:
+    parts, at = [], start
+    for index in matched:
+        _, first, stop = tokens[index]
+        if first < start or stop > end:
+            continue
+        parts.append(f"{escape(text[at:first])}<mark>{escape(text[first:stop])}</mark>")
+        at = stop
+    parts.append(str(escape(text[at:end])))
+    return "".join(parts)
+
+
+def _widen(text: str, first: int, stop: int) -> tuple[int, int]:
+    """Some context before the matches and after, at most SNIPPET_CHARS characters in all,
+    cut between words."""
+    start = max(0, first - SURROUND)
+    end = min(len(text), max(stop, start + SNIPPET_CHARS))
+    start = max(start, end - SNIPPET_CHARS)  # the matches themselves are never cut
+    if start > 0 and not text[start - 1].isspace():
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    if end < len(text) and not text[end].isspace():
+        space = text.rfind(" ", stop, end)
+        end = space if space != -1 else end
+    return start, end
+
+
+def snippet_html(text: str, terms: set[str], tokens: TextTokens, *, whole: bool = False) -> str:
+    """A short excerpt (the whole text when `whole`) with the terms marked, escaped, and
+    "…" where it was cut; "" when none of the terms occur, unless `whole`."""
     if not text:
         return ""
+    analyzed = tokens.of(text)
+    matched = [i for i, token in enumerate(analyzed) if token[0] in terms]
     if whole:
-        fragmenter = highlight.WholeFragmenter()
-    else:
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90)
-    marked = highlight.highlight(text, terms, analyzer, fragmenter, MarkFormatter(), top=1)
-    if marked or not whole:
-        return marked
-    return str(escape(text[:SNIPPET_CHARS]))
+        if not matched:
+            return str(escape(text[:SNIPPET_CHARS]))
+        return _marked(text, analyzed, matched, 0, len(text))
+    if not matched:
+        return ""
+    first, last = _best_window(analyzed, matched, SNIPPET_CHARS)
+    start, end = _widen(text, analyzed[first][1], analyzed[last][2])
+    body = _marked(text, analyzed, matched, start, end).strip()
+    return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")

@@ -1,0 +1,64 @@
+"""Snippets: the best stretch of a section, its matches marked, cut between words, escaped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from guide_site.app import create_app
+from guide_site.snippets import SNIPPET_CHARS, TextTokens, snippet_html
+from indexer.schema import text_analyzer
+from indexer.settings import load_settings
+
+from .conftest import CONTENT
+
+FILLER = "People with lupus often feel better with rest and a plan made with their care team. "
+
+
+@pytest.fixture(scope="module")
+def tokens() -> TextTokens:
+    return TextTokens(text_analyzer())
+
+
+def visible(html: str) -> str:
+    return re.sub(r"</?mark>", "", html)
+
+
+def test_a_match_deep_in_a_long_text_gets_context_and_ellipses(tokens: TextTokens) -> None:
+    text = FILLER * 6 + "A bad headache can follow an infusion. " + FILLER * 6
+    html = snippet_html(text, {"headach", "infus"}, tokens)
+    assert html.startswith("… ") and html.endswith(" …")
+    assert "<mark>headache</mark>" in html and "<mark>infusion</mark>" in html
+    body = visible(html)[2:-2]
+    assert len(body) <= SNIPPET_CHARS
+    assert body in text  # a real stretch of the text
+    assert text[text.index(body) - 1] == " "  # cut between words, not inside one
+
+
+def test_the_stretch_with_more_of_the_words_wins(tokens: TextTokens) -> None:
+    text = ("Headache alone is mentioned here. " + FILLER * 8
+            + "Later a headache after an infusion is described. " + FILLER * 3)
+    html = snippet_html(text, {"headach", "infus"}, tokens)
+    assert "<mark>infusion</mark>" in html and "Later a" in html
+
+
+def test_text_is_escaped_and_no_match_gives_nothing(tokens: TextTokens) -> None:
+    text = "<script>alert(1)</script> & a rash on the face"
+    html = snippet_html(text, {"rash"}, tokens)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html
+    assert "<mark>rash</mark>" in html
+    assert snippet_html(text, {"fever"}, tokens) == ""
+    whole = snippet_html("A short <b>summary</b>.", {"fever"}, tokens, whole=True)
+    assert whole == "A short &lt;b&gt;summary&lt;/b&gt;."
+
+
+def test_the_app_warms_the_index_before_the_first_request(guide_index) -> None:
+    settings = load_settings({}).with_paths(CONTENT, guide_index)
+    with TestClient(create_app(settings)) as client:
+        warmed = client.app.state.guide.snapshot().term_scores
+        assert len(warmed.entries) > 1000  # every search field's terms, on a small guide
+    cold = load_settings({"LUPUS_GUIDE_WARM_SECONDS": "0"}).with_paths(CONTENT, guide_index)
+    with TestClient(create_app(cold)) as client:
+        assert len(client.app.state.guide.snapshot().term_scores.entries) == 0
