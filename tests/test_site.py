@@ -94,6 +94,12 @@ def test_chosen_facets_show_as_removable_chips(client: TestClient) -> None:
     assert any("section=" in h and "effect=" not in h for h in chips.values())
     checked = page.select('a.facet-value[aria-checked="true"]')
     assert {a["data-value"] for a in checked} == {"nausea", "treating-lupus"}
+    # The search box searches new words within the same choices, also without script.
+    hidden = page.select('form[role=search] input[type=hidden]')
+    assert {(i["name"], i["value"]) for i in hidden} == {
+        ("effect", "nausea"), ("section", "treating-lupus")}
+    other = soup(client.get("/lupus-symptoms/fatigue"))
+    assert not other.select('form[role=search] input[type=hidden]')
 
 
 def test_paging(client: TestClient) -> None:

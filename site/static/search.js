@@ -55,9 +55,27 @@
     return span;
   }
 
-  /** The query string the header form would submit, e.g. "?q=headache". */
+  /** The query string the header form would submit, e.g. "?q=headache&section=...": the
+      words typed, with the facet values chosen on the results shown (hidden inputs). */
   function formSearch() {
     return "?" + new URLSearchParams(new FormData(form)).toString();
+  }
+
+  const FACET_PARAMS = ["section", "system", "effect"];
+
+  /** Keeps the form's hidden facet inputs in step with the results on screen, so new words
+      are searched within the same choices (as the page does without script). */
+  function keepFacets(search) {
+    form.querySelectorAll("input[data-facet]").forEach((hidden) => hidden.remove());
+    const params = new URLSearchParams(search);
+    for (const name of FACET_PARAMS) {
+      for (const value of params.getAll(name)) {
+        const hidden = document.createElement("input");
+        Object.assign(hidden, { type: "hidden", name, value });
+        hidden.dataset.facet = name;
+        form.append(hidden);
+      }
+    }
   }
 
   /* ---------- Suggestions: the WAI-ARIA 1.2 combobox pattern ---------- */
@@ -197,6 +215,7 @@
 
     results.innerHTML = html;
     shownSearch = search;
+    keepFacets(search);
     enhanceResults();
     remember(search, how);
     const q = (new URLSearchParams(search).get("q") || "").trim();

@@ -175,6 +175,31 @@ def test_facet_narrows_in_place_and_back_restores(page: Page, facet: str) -> Non
     assert_same_document(page)
 
 
+def test_new_words_are_searched_within_the_chosen_facets(page: Page) -> None:
+    page.goto("/search?q=headache")
+    mark_page(page)
+    section = page.locator("a.facet-value[data-facet=section]").first
+    label = section.get_attribute("data-value")
+    section.click()
+    expect(page).to_have_url(re.compile(r"[?&]section="))
+
+    box = page.locator("#q")
+    box.fill("tired")  # typed, then searched as you type
+    expect(page).to_have_url(re.compile(r"[?&]q=tired"))
+    assert query_of(page.url)["section"] == [label]
+    expect(page.locator(".chips .chip")).to_have_count(1)
+    for link in page.locator(".result h2 a").all():
+        assert link.get_attribute("href").startswith(f"/{label}/")
+
+    # Removing the chip, then typing again: the choice stays removed.
+    page.locator(".chips .chip").click()
+    expect(page).not_to_have_url(re.compile(r"[?&]section="))
+    box.fill("rash")
+    expect(page).to_have_url(re.compile(r"[?&]q=rash"))
+    assert "section" not in query_of(page.url)
+    assert_same_document(page)
+
+
 def test_typing_then_back_returns_to_the_earlier_search(page: Page) -> None:
     page.goto("/search?q=fatigue")
     mark_page(page)
