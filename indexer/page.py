@@ -38,6 +38,11 @@ class PageError(Exception):
         self.path = str(path)
         self.reason = reason
 
+    def __reduce__(self):
+        # Parsing workers send errors back pickled; an exception is rebuilt from its
+        # args, which here hold only the message, so the build's process pool broke.
+        return (PageError, (self.path, self.reason))
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -169,6 +174,17 @@ def assign_anchors(article: Tag) -> None:
         heading["id"] = anchor
 
 
+def _heading_of(node: NavigableString) -> Tag | None:
+    """The h1-h3 a string is in: `find_parent(HEADING_TAGS)`, without building a bs4
+    filter for every string of the page (that was a third of the parsing time)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.name in HEADING_TAGS:
+            return parent
+        parent = parent.parent
+    return None
+
+
 def _headings_and_sections(article: Tag, title: str) -> tuple[list[Heading], list[Section]]:
     """Headings with their anchors, and the text under each (the opening under the title)."""
     headings: list[Heading] = []
@@ -185,7 +201,7 @@ def _headings_and_sections(article: Tag, title: str) -> tuple[list[Heading], lis
     for string in article.find_all(string=True):
         if type(string) is not NavigableString:
             continue  # comments, doctype, CDATA
-        heading = string.find_parent(HEADING_TAGS)
+        heading = _heading_of(string)
         if heading is None:
             chunks.append(str(string))
             continue
