@@ -8,7 +8,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,13 +17,18 @@ from stat import S_ISREG
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import Schema
 
 from indexer import generations
 from indexer.page import Page, PageError, parse_page
+from indexer.prepared import PreparedDocument, PreparedWriter, prepare_document
 from indexer.schema import PATH, build_schema, page_document
 
 Progress = Callable[[int], None]  # called with how many pages were just handled
 PARALLEL_FROM = 400  # below this many pages, a process pool costs more than it saves
+# The writer keeps postings in memory (about 200 bytes each); past this many it writes them
+# out as one segment of the build (about 10,000 pages, under 1 GB).
+SEGMENT_POSTINGS = 5_000_000
 
 
 @dataclass
@@ -51,6 +56,14 @@ class BuildReport:
     @property
     def touched(self) -> int:
         return len(self.added) + len(self.changed) + len(self.removed)
+
+
+@dataclass
+class AnalysedPage:
+    """A parsed page and its Whoosh document, analysed where it was parsed."""
+
+    page: Page
+    document: PreparedDocument
 
 
 def scan_content(content_dir: Path) -> tuple[list[SourceFile], list[PageError]]:
@@ -91,6 +104,32 @@ def _parse(args: tuple[Path, Path]) -> Page | PageError:
         return PageError(path.relative_to(root).as_posix(), f"could not be parsed ({error!r})")
 
 
+def _analyse(args: tuple[Path, Path], schema: Schema | None) -> Page | AnalysedPage | PageError:
+    """Parse a page and, given the writer's schema, analyse its fields too."""
+    result = _parse(args)
+    if schema is None or isinstance(result, PageError):
+        return result
+    try:
+        return AnalysedPage(result, prepare_document(schema, page_document(result)))
+    except Exception as error:  # as for parsing: the rest of the guide still indexes
+        return PageError(result.path, f"could not be indexed ({error!r})")
+
+
+_worker_schema: Schema | None = None  # the schema a pool worker analyses with
+
+
+def _in_worker(args: tuple[Path, Path]) -> Page | AnalysedPage | PageError:
+    return _analyse(args, _worker_schema)
+
+
+def _start_worker(parent: int, schema: Schema | None) -> None:
+    """Pool initializer: die with the build, and keep one schema (and so one stemming
+    cache) for all of this worker's pages rather than unpickling it with every chunk."""
+    global _worker_schema
+    _die_with_parent(parent)
+    _worker_schema = schema
+
+
 def _die_with_parent(parent: int) -> None:
     """Parsing workers end when the build does, even when it is killed: otherwise they
     would linger, holding the writer lock they inherited."""
@@ -105,26 +144,41 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def parse_files(
-    files: list[SourceFile], content_dir: Path, progress: Progress | None = None
-) -> Iterable[Page | PageError]:
-    """Parse pages, in two processes when there are many (HTML parsing is the slow part)."""
+def _process_files(
+    files: list[SourceFile], content_dir: Path, progress: Progress | None, schema: Schema | None
+) -> Iterator[Page | AnalysedPage | PageError]:
+    """Parse (and analyse, given a schema) pages, in worker processes when there are many."""
     root = content_dir.resolve()
     jobs = [(f.path, root) for f in files]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         workers = min(4, os.cpu_count() or 1)
-        with ProcessPoolExecutor(workers, initializer=_die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
-            for result in pool.map(_parse, jobs, chunksize=64):
+        with ProcessPoolExecutor(workers, initializer=_start_worker,
+                                 initargs=(os.getpid(), schema)) as pool:
+            for result in pool.map(_in_worker, jobs, chunksize=64):
                 if progress:
                     progress(1)
                 yield result
         return
     for job in jobs:
-        result = _parse(job)
+        result = _analyse(job, schema)
         if progress:
             progress(1)
         yield result
+
+
+def parse_files(
+    files: list[SourceFile], content_dir: Path, progress: Progress | None = None
+) -> Iterator[Page | PageError]:
+    """Parse pages, in two processes when there are many (HTML parsing is the slow part)."""
+    return _process_files(files, content_dir, progress, None)  # type: ignore[return-value]
+
+
+def analyse_files(
+    files: list[SourceFile], content_dir: Path, schema: Schema, progress: Progress | None = None
+) -> Iterator[AnalysedPage | PageError]:
+    """Parse pages and analyse their fields with `schema`, in the same processes: the
+    analysis costs as much as the parsing, and the writer can only run in this one."""
+    return _process_files(files, content_dir, progress, schema)  # type: ignore[return-value]
 
 
 def _manifest_entry(source: SourceFile, page: Page) -> dict:
@@ -147,10 +201,18 @@ def _manifest(content_dir: Path, pages: dict[str, dict], report: BuildReport) ->
     }
 
 
-def _writer(ix: whoosh_index.Index):
+def _writer(ix: whoosh_index.Index) -> PreparedWriter:
     # One process: on two cores Whoosh's procs=2 spends more merging than it saves.
     # Uncompressed posting blocks: a seventh faster to write, a tenth larger on disk.
-    return ix.writer(limitmb=256, codec=W3Codec(compression=0))
+    return PreparedWriter(ix, codec=W3Codec(compression=0))
+
+
+def _add_page(writer: PreparedWriter, result: AnalysedPage, *, update: bool) -> None:
+    """File an analysed page (update: in place of the committed page with its path)."""
+    if update:
+        writer.update_prepared(result.document)
+    else:
+        writer.add_prepared(result.document)
 
 
 def build_index(
@@ -176,21 +238,26 @@ def build_index(
         by_path = {f.relative: f for f in files}
         started = time.perf_counter()
         try:
-            for result in parse_files(files, content_dir, progress):
+            for result in analyse_files(files, content_dir, writer.schema, progress):
                 if isinstance(result, PageError):
                     report.errors.append(result)
                     continue
-                report.warnings.extend(f"{result.path}: {w}" for w in result.warnings)
+                page = result.page
+                report.warnings.extend(f"{page.path}: {w}" for w in page.warnings)
                 tick = time.perf_counter()
-                writer.add_document(**page_document(result))
+                _add_page(writer, result, update=False)
+                # (Whoosh's own pool, in the tests' reference builds, spills to disk itself.)
+                if getattr(writer.pool, "postings", 0) >= SEGMENT_POSTINGS:
+                    writer.commit(merge=False)  # a segment of the new generation, not live
+                    writer = _writer(ix)
                 report.seconds_indexing += time.perf_counter() - tick
-                entries[result.path] = _manifest_entry(by_path[result.path], result)
-                report.added.append(result.path)
+                entries[page.path] = _manifest_entry(by_path[page.path], page)
+                report.added.append(page.path)
             if not entries:
                 writer.cancel()
                 raise PageError(content_dir, "no page could be indexed; the live index is kept")
             tick = time.perf_counter()
-            writer.commit()
+            writer.commit(merge=False)  # merging the segments would hold them all in memory
             report.seconds_indexing += time.perf_counter() - tick
         except BaseException:
             if not writer.is_closed:
@@ -273,15 +340,16 @@ def update_index(
                 entries.pop(path, None)
                 report.removed.append(path)
             sources = {f.relative: f for f in added + changed}
-            for result in parse_files(added + changed, content_dir, progress):
+            for result in analyse_files(added + changed, content_dir, writer.schema, progress):
                 if isinstance(result, PageError):
                     report.errors.append(result)
                     continue
-                report.warnings.extend(f"{result.path}: {w}" for w in result.warnings)
-                writer.update_document(**page_document(result))
-                entries[result.path] = _manifest_entry(sources[result.path], result)
-                (report.changed if result.path in manifest["pages"] else report.added).append(
-                    result.path
+                page = result.page
+                report.warnings.extend(f"{page.path}: {w}" for w in page.warnings)
+                _add_page(writer, result, update=True)
+                entries[page.path] = _manifest_entry(sources[page.path], page)
+                (report.changed if page.path in manifest["pages"] else report.added).append(
+                    page.path
                 )
             writer.commit()
             ix.close()

@@ -13,6 +13,7 @@ from guide_site.ranking import ids_mask, mask_array, query_scores, top_documents
 from guide_site.relevance import load_queries
 from guide_site.search import SearchContext, SearchParams, _plan, search
 from guide_site.state import AppState
+from indexer import build
 from indexer.build import build_index, update_index
 from indexer.settings import load_settings
 
@@ -103,3 +104,19 @@ def test_bitmasks_and_arrays_agree(size: int) -> None:
     mask = ids_mask(ids, size)
     assert mask == sum(1 << int(i) for i in ids)
     assert np.flatnonzero(mask_array(mask, size)).tolist() == ids.tolist()
+
+
+def test_a_build_in_several_segments_answers_as_one(tmp_path: Path, guide_index: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big builds write a segment every so many postings: the answers must not change."""
+    monkeypatch.setattr(build, "SEGMENT_POSTINGS", 5_000)
+    build_index(ROOT / "content", tmp_path / "index")
+    split = context_for(ROOT / "content", tmp_path / "index")
+    whole = context_for(ROOT / "content", guide_index)
+    assert len(split.snapshot.searcher.reader().leaf_readers()) > 3
+    assert len(whole.snapshot.searcher.reader().leaf_readers()) == 1
+    for text in JUDGED[:60]:
+        a = search(split, SearchParams(q=text))
+        b = search(whole, SearchParams(q=text))
+        assert [(h.url, h.score) for h in a.hits] == [(h.url, h.score) for h in b.hits], text
+        assert a.total == b.total and a.facets == b.facets
