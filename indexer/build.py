@@ -26,8 +26,8 @@ from indexer.schema import PATH, build_schema, page_document
 
 Progress = Callable[[int], None]  # called with how many pages were just handled
 PARALLEL_FROM = 400  # below this many pages, a process pool costs more than it saves
-# The writer keeps postings in memory (about 200 bytes each); past this many it writes them
-# out as one segment of the build (about 10,000 pages, under 1 GB).
+# The writer keeps postings in memory (about 130 bytes each with their terms); past this
+# many it writes them out as one segment of the build (about 12,000 pages, under 700 MB).
 SEGMENT_POSTINGS = 5_000_000
 
 

@@ -94,6 +94,38 @@ def prepare_document(schema: Schema, document: Mapping[str, Any]) -> PreparedDoc
     return PreparedDocument(prepared, unique)
 
 
+class TermPostings:
+    """One term's postings, packed: about 20 bytes each instead of a tuple's 200, so a big
+    build holds many more of them before it must write a segment."""
+
+    __slots__ = ("docnums", "ends", "extra", "values", "weights")
+
+    def __init__(self) -> None:
+        self.docnums = array("I")
+        self.weights = array("d")  # the analyser's floats, kept exactly
+        self.values = bytearray()  # every value's bytes, one after the other
+        self.ends = array("I")  # where each value ends in `values`
+        self.extra: list[DocPosting] = []  # merges and spelling words, kept as given
+
+    def append(self, docnum: int, weight: float, vbytes: bytes | None) -> None:
+        self.docnums.append(docnum)
+        self.weights.append(weight)
+        if vbytes:
+            self.values += vbytes
+        self.ends.append(len(self.values))
+
+    def entries(self) -> list[DocPosting]:
+        """(docnum, weight, value) sorted as Whoosh sorts posting tuples."""
+        values, ends = self.values, self.ends
+        starts = [0, *ends[:-1]] if ends else []
+        entries = [(d, w, bytes(values[a:b])) for d, w, a, b
+                   in zip(self.docnums, self.weights, starts, ends, strict=True)]
+        if self.extra:
+            entries += self.extra
+            entries.sort()  # packed entries come in docnum order; merges may not
+        return entries
+
+
 class TermPool:
     """Postings grouped by field and term, in memory; Whoosh's PostingPool interface.
 
@@ -101,25 +133,26 @@ class TermPool:
     entries, which is the order of Whoosh's sort of whole posting tuples."""
 
     def __init__(self) -> None:
-        self.fields: dict[str, defaultdict[bytes, list[DocPosting]]] = {}
+        self.fields: dict[str, defaultdict[bytes, TermPostings]] = {}
         self.postings = 0  # held in memory, for the builder to know when to write a segment
 
-    def terms(self, fieldname: str) -> defaultdict[bytes, list[DocPosting]]:
+    def terms(self, fieldname: str) -> defaultdict[bytes, TermPostings]:
         terms = self.fields.get(fieldname)
         if terms is None:
-            terms = self.fields[fieldname] = defaultdict(list)
+            terms = self.fields[fieldname] = defaultdict(TermPostings)
         return terms
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting, as SegmentWriter.add_reader (segment merges) hands them over."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        self.terms(fieldname)[tbytes].append((docnum, weight, vbytes))
+        self.terms(fieldname)[tbytes].extra.append((docnum, weight, vbytes))
         self.postings += 1
 
     def add_postings(self, fieldname: str, docnum: int, postings: list[Posting]) -> None:
+        """A new document's postings of one field (docnums only grow, so they stay sorted)."""
         terms = self.terms(fieldname)
         for tbytes, weight, vbytes in postings:
-            terms[tbytes].append((docnum, weight, vbytes))
+            terms[tbytes].append(docnum, weight, vbytes)
         self.postings += len(postings)
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
@@ -127,7 +160,7 @@ class TermPool:
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             for tbytes in sorted(terms):
-                for docnum, weight, vbytes in sorted(terms[tbytes]):
+                for docnum, weight, vbytes in terms[tbytes].entries():
                     yield fieldname, tbytes, docnum, weight, vbytes
 
     def cleanup(self) -> None:
@@ -204,8 +237,7 @@ def _write_postings(fieldwriter, schema: Schema, pool: TermPool, pdr, doccount: 
         lengths = _field_lengths(pdr, fieldname, doccount)
         fieldwriter.start_field(fieldname, schema[fieldname])
         for tbytes in sorted(terms):
-            entries = terms[tbytes]
-            entries.sort()  # already in docnum order but for merges and spelling words
+            entries = terms[tbytes].entries()
             fieldwriter.start_term(tbytes)
             postwriter = getattr(fieldwriter, "_postwriter", None)
             if type(postwriter) is W3PostingsWriter:
