@@ -142,16 +142,19 @@ class Snapshot:
     @cached_property
     def vocabulary(self) -> dict[str, int]:
         """Unstemmed words of the guide with their document counts, for spelling."""
-        reader = self.searcher.reader()
         words: dict[str, int] = {}
         for name in self.schema.names():
             if not name.startswith("spell_"):
                 continue
-            for term, info in reader.iter_field(name):
-                word = term.decode("utf-8") if isinstance(term, bytes) else term
-                if schema.PAIR_JOINER in word:
-                    continue
-                words[word] = max(words.get(word, 0), info.doc_frequency())
+            # Segment by segment: a multi-segment reader looks every term up in each one.
+            in_field: dict[str, int] = {}
+            for reader, _ in self.searcher.reader().leaf_readers():
+                for term, info in reader.iter_field(name):
+                    word = term.decode("utf-8") if isinstance(term, bytes) else term
+                    if schema.PAIR_JOINER not in word:
+                        in_field[word] = in_field.get(word, 0) + info.doc_frequency()
+            for word, count in in_field.items():
+                words[word] = max(words.get(word, 0), count)
         return words
 
     def close(self) -> None:

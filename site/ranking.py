@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from guide_site.best_of import BestOf
 
 CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
-WARM_TERMS = 2_000  # per field, at most, worked out when a generation is first opened
+WARM_SHARE = 500  # warm-up: terms in at least 1 in this many pages
 Scored = tuple[np.ndarray, np.ndarray]  # document numbers, scores
 
 
@@ -120,17 +120,25 @@ class TermScores:
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
 
     def warm(self, fieldnames: list[str], seconds: float) -> int:
-        """Work out the scores of each field's most used terms ahead of the first searches,
-        until `seconds` have passed (a small guide gets all of them). Returns how many."""
+        """Work out the scores of each field's common terms (all terms of a small guide)
+        ahead of the first searches, for at most `seconds`. Returns how many."""
         deadline = time.monotonic() + seconds
-        reader = self.searcher.reader()
+        leaves = self.searcher.reader().leaf_readers()
+        # Per segment (a multi-segment reader looks each term up in every segment).
+        common = max(1, self.size // WARM_SHARE // len(leaves))
         done = 0
         for fieldname in reversed(fieldnames):  # the body's long posting lists cost most
-            for _, btext in reader.most_frequent_terms(fieldname, WARM_TERMS):
-                if time.monotonic() > deadline or self.used > self.limit // 2:
-                    return done
-                self.term(fieldname, self.searcher.schema[fieldname].from_bytes(btext))
-                done += 1
+            field = self.searcher.schema[fieldname]
+            for reader, _ in leaves:
+                for btext, info in reader.iter_field(fieldname):
+                    if time.monotonic() > deadline or self.used > self.limit // 2:
+                        return done
+                    if info.doc_frequency() < common:
+                        continue
+                    text = field.from_bytes(btext)
+                    if (fieldname, text) not in self.entries:
+                        self.term(fieldname, text)
+                        done += 1
         return done
 
     def matched_by_whoosh(self, q: wq.Query) -> Scored:
