@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from whoosh import query as wq
 from whoosh.spelling import ListCorrector
@@ -92,6 +92,8 @@ class Vocabulary:
         self.counts = words
         self.sorted = sorted(words)
         self.corrector = ListCorrector(self.sorted)
+        # The same misspellings come back ("plaquinel"); a long word costs milliseconds.
+        self.correct = lru_cache(maxsize=4096)(self._correct)
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts
@@ -106,7 +108,7 @@ class Vocabulary:
         found.sort(key=lambda w: (-self.counts[w], len(w), w))
         return found[:limit]
 
-    def correct(self, word: str) -> str | None:
+    def _correct(self, word: str) -> str | None:
         """The likeliest intended word: fewest edits, then most common in the guide."""
         if len(word) < MIN_CORRECT or word in self.counts or not word.isalpha():
             return None
