@@ -11,25 +11,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from guide_site.masks import MaskCache
-from guide_site.ranking import TermScores
+from guide_site.ranking import TermScores, ids_mask
 from indexer import generations, schema
 
 log = logging.getLogger("lupus_guide")
-
-
-def bitmask(docnums) -> int:
-    """A set of document numbers as one integer (bit n = document n): fast AND and count."""
-    docs = list(docnums)
-    if not docs:
-        return 0
-    size = max(docs) // 8 + 1
-    bits = bytearray(size)
-    for doc in docs:
-        bits[doc >> 3] |= 1 << (doc & 7)
-    return int.from_bytes(bits, "little")
 
 
 def docnums_of(mask: int) -> set[int]:
@@ -65,15 +54,14 @@ class Snapshot:
         return self.searcher.schema
 
     def _term_masks(self, field: str) -> dict[str, int]:
-        reader = self.searcher.reader()
-        masks = {}
+        """Each term of a facet field with the pages that have it."""
         if field not in self.schema:
-            return masks
-        for term in reader.field_terms(field):
-            postings = reader.postings(field, term)
-            masks[self.schema[field].from_bytes(term) if isinstance(term, bytes) else term] = (
-                bitmask(postings.all_ids())
-            )
+            return {}
+        to_text = self.schema[field].from_bytes
+        masks = {}
+        for term in self.searcher.reader().field_terms(field):
+            text = to_text(term) if isinstance(term, bytes) else term
+            masks[text] = self.masks.term(field, text)
         return {k: v for k, v in masks.items() if v}
 
     @cached_property
@@ -114,8 +102,9 @@ class Snapshot:
 
     @cached_property
     def all_mask(self) -> int:
-        reader = self.searcher.reader()
-        return bitmask(reader.all_doc_ids())
+        """The pages not deleted."""
+        live = np.fromiter(self.searcher.reader().all_doc_ids(), dtype=np.int64)
+        return ids_mask(live, self.term_scores.size)
 
     def page_at(self, docnum: int) -> dict:
         """A page's light stored fields (no body), and its side-effect pairs."""

@@ -8,14 +8,12 @@ with AND, OR and AND NOT on integers.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
-
 import numpy as np
 from whoosh import query as wq
 
 from guide_site.best_of import BestOf
 from guide_site.ranking import TermScores, ids_mask
+from guide_site.sized_cache import SizedCache
 
 CACHE_BYTES = 64 * 1024 * 1024  # per generation; a mask costs one bit per document
 
@@ -27,29 +25,20 @@ class MaskCache:
     def __init__(self, terms: TermScores, live: int, limit_bytes: int = CACHE_BYTES) -> None:
         self.terms = terms
         self.live = live  # documents not deleted
-        self.limit = limit_bytes
-        self.used = 0
-        self.entries: OrderedDict[object, int] = OrderedDict()
+        self.entries: SizedCache[int] = SizedCache(
+            limit_bytes, lambda mask: mask.bit_length() // 8 + 32)
 
-    def _get(self, key: object, documents: Callable[[], np.ndarray]) -> int:
-        mask = self.entries.get(key)
-        if mask is not None:
-            self.entries.move_to_end(key)
-            return mask
-        mask = ids_mask(documents(), self.terms.size) & self.live
-        self.entries[key] = mask
-        self.used += mask.bit_length() // 8 + 32
-        while self.used > self.limit and self.entries:
-            _, old = self.entries.popitem(last=False)
-            self.used -= old.bit_length() // 8 + 32
-        return mask
+    def _mask(self, documents: np.ndarray) -> int:
+        return ids_mask(documents, self.terms.size) & self.live
 
     def term(self, fieldname: str, text: str) -> int:
-        return self._get((fieldname, text), lambda: self.terms.term(fieldname, text)[0])
+        return self.entries.get((fieldname, text),
+                                lambda: self._mask(self.terms.term(fieldname, text)[0]))
 
     def matched(self, q: wq.Query) -> int:
         """Documents of a query that needs positions (a phrase)."""
-        return self._get(("query", repr(q)), lambda: self.terms.matched_by_whoosh(q)[0])
+        return self.entries.get(("query", repr(q)),
+                                lambda: self._mask(self.terms.matched_by_whoosh(q)[0]))
 
 
 def query_mask(q: wq.Query, cache: MaskCache, every: int) -> int:

@@ -11,7 +11,6 @@ AndMaybe adds a bonus) in a few vectorized steps, whatever the number of matches
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 
 import numpy as np
 from whoosh import matching, scoring
@@ -20,6 +19,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
 from guide_site.best_of import BestOf
+from guide_site.sized_cache import SizedCache
 
 CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
 WARM_SHARE = 500  # warm-up: terms in at least 1 in this many pages
@@ -56,26 +56,11 @@ class TermScores:
     def __init__(self, searcher: Searcher, limit_bytes: int = CACHE_BYTES) -> None:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
-        self.limit = limit_bytes
-        self.used = 0
-        self.entries: OrderedDict[object, Scored] = OrderedDict()
+        self.entries: SizedCache[Scored] = SizedCache(
+            limit_bytes, lambda scored: scored[0].nbytes + scored[1].nbytes + 64)
         self._lengths: dict[str, np.ndarray] = {}
         weighting = searcher.weighting
         self.bm25 = weighting if isinstance(weighting, scoring.BM25F) else scoring.BM25F()
-
-    def _keep(self, key: object, scored: Scored) -> Scored:
-        self.entries[key] = scored
-        self.used += scored[0].nbytes + scored[1].nbytes + 64
-        while self.used > self.limit and len(self.entries) > 1:
-            _, (ids, scores) = self.entries.popitem(last=False)
-            self.used -= ids.nbytes + scores.nbytes + 64
-        return scored
-
-    def _cached(self, key: object) -> Scored | None:
-        scored = self.entries.get(key)
-        if scored is not None:
-            self.entries.move_to_end(key)
-        return scored
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Every document's length of a field, as Whoosh's scorer sees it (quantized,
@@ -89,14 +74,17 @@ class TermScores:
         return found
 
     def term(self, fieldname: str, text: str) -> Scored:
-        key = (fieldname, text)
-        scored = self._cached(key)
-        if scored is not None:
-            return scored
+        return self.entries.get((fieldname, text), lambda: self._read(fieldname, text))
+
+    def has(self, fieldname: str, text: str) -> bool:
+        """Whether any page has the term in the field (asked of the same cache)."""
+        return len(self.term(fieldname, text)[0]) > 0
+
+    def _read(self, fieldname: str, text: str) -> Scored:
         searcher = self.searcher
         btext = searcher.schema[fieldname].to_bytes(text)
         if (fieldname, btext) not in searcher.reader():
-            return self._keep(key, (np.empty(0, np.int64), np.empty(0)))
+            return np.empty(0, np.int64), np.empty(0)
         parts = []
         for reader, offset in searcher.reader().leaf_readers():
             if (fieldname, btext) in reader:
@@ -104,7 +92,7 @@ class TermScores:
                 parts.append((ids + offset, weights))
         ids = np.concatenate([p[0] for p in parts])
         weights = np.concatenate([p[1] for p in parts])
-        return self._keep(key, (ids, self._bm25(fieldname, btext, ids, weights)))
+        return ids, self._bm25(fieldname, btext, ids, weights)
 
     def _bm25(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray
               ) -> np.ndarray:
@@ -126,35 +114,33 @@ class TermScores:
         leaves = self.searcher.reader().leaf_readers()
         # Per segment (a multi-segment reader looks each term up in every segment).
         common = max(1, self.size // WARM_SHARE // len(leaves))
-        done = 0
+        done, cache = 0, self.entries
         for fieldname in reversed(fieldnames):  # the body's long posting lists cost most
             field = self.searcher.schema[fieldname]
             for reader, _ in leaves:
                 for btext, info in reader.iter_field(fieldname):
-                    if time.monotonic() > deadline or self.used > self.limit // 2:
+                    if time.monotonic() > deadline or cache.used > cache.limit // 2:
                         return done
                     if info.doc_frequency() < common:
                         continue
                     text = field.from_bytes(btext)
-                    if (fieldname, text) not in self.entries:
+                    if (fieldname, text) not in cache:
                         self.term(fieldname, text)
                         done += 1
         return done
 
     def matched_by_whoosh(self, q: wq.Query) -> Scored:
         """A query that needs positions (a phrase): Whoosh finds and scores it, once."""
-        key = ("query", repr(q))
-        scored = self._cached(key)
-        if scored is not None:
-            return scored
+        return self.entries.get(("query", repr(q)), lambda: self._whoosh_matches(q))
+
+    def _whoosh_matches(self, q: wq.Query) -> Scored:
         ids, scores = [], []
         matcher = q.matcher(self.searcher)
         while matcher.is_active():
             ids.append(matcher.id())
             scores.append(matcher.score())
             matcher.next()
-        return self._keep(key, (np.asarray(ids, dtype=np.int64),
-                                np.asarray(scores, dtype=np.float64)))
+        return np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64)
 
 
 def query_scores(q: wq.Query, terms: TermScores) -> np.ndarray:

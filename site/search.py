@@ -31,7 +31,6 @@ PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
 PROXIMITY_BOOST = 2.0
 MIN_CORRECT = 4  # shorter words are left alone (too many near neighbours)
 APART_WEIGHT = 0.5  # a multi-word term whose words are not side by side
-KNOWN_TERMS = 200_000  # (field, term) lookups remembered per generation
 RELAX_BELOW = 3  # with fewer pages that have every word, add pages that have some
 
 
@@ -153,7 +152,6 @@ class Planner:
         self.vocabulary = vocabulary
         self.analyzer = snapshot.schema[schema.BODY].analyzer
         self.fields = [f for f in schema.SEARCH_FIELDS if f in snapshot.schema]
-        self._known: dict[tuple[str, str], bool] = {}
 
     def tokens(self, text: str) -> list[str]:
         return [t.text for t in self.analyzer(text)]
@@ -223,14 +221,7 @@ class Planner:
         return _any_of([q for q in (phrase, words_apart) if q is not wq.NullQuery], BestOf)
 
     def _has(self, fieldname: str, term: str) -> bool:
-        # Asked many times per query, each a hash lookup in the term file: remembered.
-        key = (fieldname, term)
-        known = self._known.get(key)
-        if known is None:
-            if len(self._known) > KNOWN_TERMS:
-                self._known.clear()
-            known = self._known[key] = key in self.snapshot.searcher.reader()
-        return known
+        return self.snapshot.term_scores.has(fieldname, term)
 
     def _terms(self, term: str, boost: float) -> list[wq.Query]:
         """The term in each search field that has it (building matchers for terms that are
