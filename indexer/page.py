@@ -122,9 +122,24 @@ def decode_html(data: bytes, path: Path | str) -> tuple[str, list[str]]:
         ) from None
 
 
-def _meta(soup: BeautifulSoup, name: str) -> str:
-    tag = soup.find("meta", attrs={"name": re.compile(f"^{name}$", re.I)})
-    content = tag.get("content", "") if isinstance(tag, Tag) else ""
+def _tags(root: Tag, *names: str) -> list[Tag]:
+    """`root.find_all(names)`, or every tag without names, in document order: a plain
+    walk, since bs4's filter objects cost more than the walk itself."""
+    return [node for node in root.descendants
+            if type(node) is Tag and (not names or node.name in names)]
+
+
+def _first(root: Tag, name: str) -> Tag | None:
+    """`root.find(name)`, as a plain walk."""
+    return next((node for node in root.descendants
+                 if type(node) is Tag and node.name == name), None)
+
+
+def _meta(metas: list[Tag], name: str) -> str:
+    """The content of the first <meta> named `name` (any case) of the page's metas."""
+    pattern = re.compile(f"^{name}$", re.I)
+    tag = next((t for t in metas if pattern.search(str(t.get("name", "")))), None)
+    content = tag.get("content", "") if tag is not None else ""
     return re.sub(r"\s+", " ", str(content)).strip()
 
 
@@ -133,11 +148,11 @@ def _text(node: Tag) -> str:
 
 
 def _strip_chrome(root: Tag) -> None:
-    for tag in root.find_all(["script", "style", "template"]):
+    for tag in _tags(root, "script", "style", "template"):
         tag.decompose()
-    for tag in root.find_all(CHROME_TAGS):
+    for tag in _tags(root, *CHROME_TAGS):
         tag.decompose()
-    for tag in root.find_all(True):
+    for tag in _tags(root):
         if tag.decomposed or tag.attrs is None:
             continue
         hints = " ".join([str(tag.get("id", "")), *(tag.get("class") or [])])
@@ -148,9 +163,9 @@ def _strip_chrome(root: Tag) -> None:
 def article_of(soup: BeautifulSoup) -> Tag | None:
     """The page's article: <article>, else <main>, else the body without site chrome."""
     for name in ("article", "main"):
-        found = soup.find(name)
-        if isinstance(found, Tag):
-            for tag in found.find_all(["script", "style", "template"]):
+        found = _first(soup, name)
+        if found is not None:
+            for tag in _tags(found, "script", "style", "template"):
                 tag.decompose()
             return found
     body = soup.body
@@ -162,7 +177,7 @@ def article_of(soup: BeautifulSoup) -> Tag | None:
 def assign_anchors(article: Tag) -> None:
     """Give every h2/h3 a stable, unique id from its text (kept if the page set one)."""
     used: set[str] = set()
-    for heading in article.find_all(("h2", "h3")):
+    for heading in _tags(article, "h2", "h3"):
         text = _text(heading)
         if not text:
             continue
@@ -198,9 +213,9 @@ def _headings_and_sections(article: Tag, title: str) -> tuple[list[Heading], lis
             sections.append(Section(current.anchor, current.heading, text))
 
     seen: set[int] = set()
-    for string in article.find_all(string=True):
+    for string in article.descendants:
         if type(string) is not NavigableString:
-            continue  # comments, doctype, CDATA
+            continue  # tags; comments, doctype, CDATA
         heading = _heading_of(string)
         if heading is None:
             chunks.append(str(string))
@@ -219,13 +234,15 @@ def _headings_and_sections(article: Tag, title: str) -> tuple[list[Heading], lis
 
 
 def _list_after(article: Tag, matches) -> list[str]:
-    for heading in article.find_all(HEADING_TAGS):
+    for heading in _tags(article, *HEADING_TAGS):
         if matches(_text(heading)):
-            for sibling in heading.find_all_next(True):
+            for sibling in heading.next_elements:  # find_all_next(True), lazily
+                if type(sibling) is not Tag:
+                    continue
                 if sibling.name in HEADING_TAGS:
                     break
                 if sibling.name in ("ul", "ol"):
-                    return [_text(li) for li in sibling.find_all("li") if _text(li)]
+                    return [_text(li) for li in _tags(sibling, "li") if _text(li)]
     return []
 
 
@@ -235,13 +252,14 @@ def parse_html(html: str, relative: str, *, modified: datetime, content_hash: st
     if soup.find("html") is None or soup.body is None:
         raise PageError(relative, "not an HTML document (no <html> or <body>)")
     folder = relative.split("/")[0] if "/" in relative else SITE_PAGES_FOLDER
-    section = _meta(soup, "section") or ("" if folder == SITE_PAGES_FOLDER else folder)
+    metas = _tags(soup, "meta")
+    section = _meta(metas, "section") or ("" if folder == SITE_PAGES_FOLDER else folder)
     title_tag = soup.title.get_text(" ", strip=True) if soup.title else ""
     article = article_of(soup)
     if article is None:
         raise PageError(relative, "no body")
-    h1 = article.find("h1") or soup.find("h1")
-    title = _text(h1) if isinstance(h1, Tag) else ""
+    h1 = _first(article, "h1") or _first(soup, "h1")
+    title = _text(h1) if h1 is not None else ""
     if not title:
         title = re.split(r"\s+[|–—]\s+", title_tag)[0].strip()
     if not title:
@@ -251,11 +269,11 @@ def parse_html(html: str, relative: str, *, modified: datetime, content_hash: st
     body = " ".join(s.text for s in sections if s.text)
     if len(body.split()) < MIN_BODY_WORDS:
         raise PageError(relative, f"empty body (only {len(body.split())} words of text)")
-    paragraphs = [_text(p) for p in article.find_all("p")]
-    description = _meta(soup, "description") or next((p for p in paragraphs if p), "")
-    keywords = [k.strip() for k in _meta(soup, "keywords").split(",") if k.strip()]
+    paragraphs = [_text(p) for p in _tags(article, "p")]
+    description = _meta(metas, "description") or next((p for p in paragraphs if p), "")
+    keywords = [k.strip() for k in _meta(metas, "keywords").split(",") if k.strip()]
     warnings: list[str] = []
-    if not _meta(soup, "description"):
+    if not _meta(metas, "description"):
         warnings.append('no description (<meta name="description">); the first paragraph stands in')
     side_effects: list[SideEffect] = []
     for line in _list_after(article, lambda t: t.lower().rstrip(":") in SIDE_EFFECT_HEADINGS):
@@ -263,8 +281,8 @@ def parse_html(html: str, relative: str, *, modified: datetime, content_hash: st
         side_effects.extend(e for e in parsed.effects if e not in side_effects)
         if parsed.warning:
             warnings.append(f"side effects: {parsed.warning}")
-    drug = _meta(soup, "drug") or (re.split(r"\s*\(", title)[0] if side_effects else "")
-    links = [str(a["href"]) for a in article.find_all("a", href=True)]
+    drug = _meta(metas, "drug") or (re.split(r"\s*\(", title)[0] if side_effects else "")
+    links = [str(a["href"]) for a in _tags(article, "a") if a.get("href") is not None]
     return Page(
         path=relative,
         url=page_url(relative),
