@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import multiprocessing
 import os
 import shutil
 import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Empty
 from stat import S_ISREG
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
@@ -29,6 +33,10 @@ PARALLEL_FROM = 400  # below this many pages, a process pool costs more than it 
 # The writer keeps postings in memory (about 130 bytes each with their terms); past this
 # many it writes them out as one segment of the build (about 12,000 pages, under 700 MB).
 SEGMENT_POSTINGS = 5_000_000
+# A full build gives each worker a run of consecutive pages to index into segments of its
+# own: a run per worker, more when the guide is big, so the two writers in memory at once
+# stay under about 700 MB each.
+SLICE_PAGES = 10_000
 
 
 @dataclass
@@ -50,8 +58,9 @@ class BuildReport:
     errors: list[PageError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pages: int = 0
-    seconds_parsing: float = 0.0
+    seconds_parsing: float = 0.0  # summed over the workers of a full build
     seconds_indexing: float = 0.0
+    workers: int = 1
 
     @property
     def touched(self) -> int:
@@ -150,8 +159,7 @@ def _process_files(
     """Parse (and analyse, given a schema) pages, in worker processes when there are many."""
     root = content_dir.resolve()
     jobs = [(f.path, root) for f in files]
-    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        workers = min(4, os.cpu_count() or 1)
+    if (workers := _workers_for(len(jobs))) > 1:
         with ProcessPoolExecutor(workers, initializer=_start_worker,
                                  initargs=(os.getpid(), schema)) as pool:
             for result in pool.map(_in_worker, jobs, chunksize=64):
@@ -207,12 +215,141 @@ def _writer(ix: whoosh_index.Index) -> PreparedWriter:
     return PreparedWriter(ix, codec=W3Codec(compression=0))
 
 
+def _slice_writer(ix: whoosh_index.Index) -> PreparedWriter:
+    """A writer of one segment of a full build; the build's own writer holds the lock."""
+    return PreparedWriter(ix, _lk=False, codec=W3Codec(compression=0))
+
+
 def _add_page(writer: PreparedWriter, result: AnalysedPage, *, update: bool) -> None:
     """File an analysed page (update: in place of the committed page with its path)."""
     if update:
         writer.update_prepared(result.document)
     else:
         writer.add_prepared(result.document)
+
+
+@dataclass
+class SliceReport:
+    """What indexing a run of consecutive pages wrote: its segments, in order, and pages."""
+
+    segments: list[Any] = field(default_factory=list)
+    entries: dict[str, dict] = field(default_factory=dict)
+    errors: list[PageError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds_parsing: float = 0.0
+    seconds_indexing: float = 0.0
+
+
+def _write_segment(writer) -> Any | None:
+    """Write out a slice writer's segment, if it has pages, and return it.
+
+    Not `commit()`: the build's writer lists every slice's segments in one table of
+    contents. Nor `_finish()`: the writers share one temporary folder, which that empties."""
+    segment = writer._finalize_segment() if writer._added else None
+    if segment is None:
+        writer._close_segment()
+    writer.is_closed = True
+    return segment
+
+
+def index_slice(
+    build_dir: Path, root: Path, sources: list[SourceFile], progress: Progress | None = None
+) -> SliceReport:
+    """Parse, analyse and index consecutive pages into new segments of the build's index.
+
+    Segments of consecutive pages, listed in order, number the pages as one writer would."""
+    report = SliceReport()
+    ix = whoosh_index.open_dir(str(build_dir))
+    schema = ix.schema  # read once: each read unpickles a new one, with empty stem caches
+    writer = _slice_writer(ix)
+    try:
+        for source in sources:
+            tick = time.perf_counter()
+            result = _analyse((source.path, root), schema)
+            report.seconds_parsing += time.perf_counter() - tick
+            if progress:
+                progress(1)
+            if isinstance(result, PageError):
+                report.errors.append(result)
+                continue
+            page = result.page
+            report.warnings.extend(f"{page.path}: {w}" for w in page.warnings)
+            tick = time.perf_counter()
+            _add_page(writer, result, update=False)
+            # (Whoosh's own pool, in the tests' reference builds, spills to disk itself.)
+            if getattr(writer.pool, "postings", 0) >= SEGMENT_POSTINGS:
+                report.segments.append(_write_segment(writer))
+                writer = _slice_writer(ix)
+            report.seconds_indexing += time.perf_counter() - tick
+            report.entries[page.path] = _manifest_entry(source, page)
+        tick = time.perf_counter()
+        if (segment := _write_segment(writer)) is not None:
+            report.segments.append(segment)
+        report.seconds_indexing += time.perf_counter() - tick
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    finally:
+        ix.close()
+    return report
+
+
+def slices_of(files: list[SourceFile], workers: int) -> list[list[SourceFile]]:
+    """Runs of consecutive pages: one per worker, more if that would exceed SLICE_PAGES."""
+    count = max(workers, math.ceil(len(files) / SLICE_PAGES))
+    size = max(1, math.ceil(len(files) / count))
+    return [files[start:start + size] for start in range(0, len(files), size)]
+
+
+_worker_ticks: Any = None  # a full build's progress queue, in its workers
+
+
+def _tick(count: int) -> None:
+    _worker_ticks.put(count)
+
+
+def _start_slice_worker(parent: int, ticks: Any) -> None:
+    global _worker_ticks
+    _die_with_parent(parent)
+    _worker_ticks = ticks
+
+
+def _index_slices(
+    build_dir: Path, root: Path, slices: list[list[SourceFile]], workers: int,
+    progress: Progress | None,
+) -> list[SliceReport]:
+    """Each slice indexed in a worker process, reports in the slices' order."""
+    context = multiprocessing.get_context()
+    ticks = context.Queue() if progress else None
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_slice_worker,
+                             initargs=(os.getpid(), ticks)) as pool:
+        futures: list[Future] = [
+            pool.submit(index_slice, build_dir, root, part, _tick if ticks else None)
+            for part in slices
+        ]
+        try:
+            pending = set(futures)
+            while pending:
+                _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if ticks is not None and progress is not None:
+                    _pass_on(ticks, progress)
+            reports = [future.result() for future in futures]
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    if ticks is not None:
+        ticks.close()
+    return reports
+
+
+def _pass_on(ticks: Any, progress: Progress) -> None:
+    """Hand the pages the workers reported to the progress bar."""
+    while True:
+        try:
+            progress(ticks.get_nowait())
+        except Empty:
+            return
 
 
 def build_index(
@@ -233,45 +370,52 @@ def build_index(
         report.errors.extend(problems)
         build_dir = generations.new_build_dir(index_dir)
         ix = whoosh_index.create_in(str(build_dir), build_schema())
-        writer = _writer(ix)
-        entries: dict[str, dict] = {}
-        by_path = {f.relative: f for f in files}
-        started = time.perf_counter()
+        root = content_dir.resolve()
         try:
-            for result in analyse_files(files, content_dir, writer.schema, progress):
-                if isinstance(result, PageError):
-                    report.errors.append(result)
-                    continue
-                page = result.page
-                report.warnings.extend(f"{page.path}: {w}" for w in page.warnings)
-                tick = time.perf_counter()
-                _add_page(writer, result, update=False)
-                # (Whoosh's own pool, in the tests' reference builds, spills to disk itself.)
-                if getattr(writer.pool, "postings", 0) >= SEGMENT_POSTINGS:
-                    writer.commit(merge=False)  # a segment of the new generation, not live
-                    writer = _writer(ix)
-                report.seconds_indexing += time.perf_counter() - tick
-                entries[page.path] = _manifest_entry(by_path[page.path], page)
-                report.added.append(page.path)
-            if not entries:
-                writer.cancel()
+            workers = _workers_for(len(files))
+            slices = slices_of(files, workers)
+            if workers > 1:
+                slice_reports = _index_slices(build_dir, root, slices, workers, progress)
+            else:
+                slice_reports = [index_slice(build_dir, root, files, progress)]
+            segments = [s for part in slice_reports for s in part.segments]
+            entries = _gather(slice_reports, report)
+            report.workers = workers
+            if not segments:
                 raise PageError(content_dir, "no page could be indexed; the live index is kept")
             tick = time.perf_counter()
-            writer.commit(merge=False)  # merging the segments would hold them all in memory
+            # One table of contents lists every slice's segments, in the pages' order.
+            _writer(ix).commit(mergetype=lambda _writer, existing: [*existing, *segments])
             report.seconds_indexing += time.perf_counter() - tick
         except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
             ix.close()
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
         ix.close()
-        report.seconds_parsing = time.perf_counter() - started - report.seconds_indexing
         report.pages = len(entries)
         manifest_out = _manifest(content_dir, entries, report)
         generation = generations.publish(index_dir, build_dir, manifest_out)
         report.generation = generation.number
     return report
+
+
+def _workers_for(pages: int) -> int:
+    if pages >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        return min(4, os.cpu_count() or 1)
+    return 1
+
+
+def _gather(slice_reports: list[SliceReport], report: BuildReport) -> dict[str, dict]:
+    """The slices' pages, errors, warnings and seconds, into the build's report."""
+    entries: dict[str, dict] = {}
+    for part in slice_reports:
+        entries.update(part.entries)
+        report.added.extend(part.entries)
+        report.errors.extend(part.errors)
+        report.warnings.extend(part.warnings)
+        report.seconds_parsing += part.seconds_parsing
+        report.seconds_indexing += part.seconds_indexing
+    return entries
 
 
 def file_hash(path: Path) -> str:

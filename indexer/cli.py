@@ -70,6 +70,8 @@ def print_report(report: BuildReport, verb: str) -> None:
         summary += (
             f"; parsing {report.seconds_parsing:.2f}s, indexing {report.seconds_indexing:.2f}s"
         )
+        if report.workers > 1:
+            summary += f" (summed over {report.workers} workers)"
     click.echo(summary)
 
 

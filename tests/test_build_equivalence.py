@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import Storage
+from whoosh.writing import SegmentWriter
 
 from indexer import build, generations
 from indexer.build import AnalysedPage, build_index, update_index
@@ -49,6 +50,8 @@ def use_plain_whoosh(monkeypatch: pytest.MonkeyPatch) -> None:
     # pool's grouping must reproduce.
     monkeypatch.setattr(
         build, "_writer", lambda ix: ix.writer(limitmb=1, codec=W3Codec(compression=0)))
+    monkeypatch.setattr(build, "_slice_writer", lambda ix: SegmentWriter(
+        ix, _lk=False, limitmb=1, codec=W3Codec(compression=0)))
     monkeypatch.setattr(build, "_add_page", plain_add)
 
 
@@ -136,6 +139,8 @@ def test_fast_build_and_update_write_what_plain_whoosh_writes(
     assert fast.pages == plain.pages > 50
     assert [e.path for e in fast.errors] == ["lupus-symptoms/broken.html"]
     assert_same_index(tmp_path / "fast", tmp_path / "plain")
+    # The worker pool indexes a run of consecutive pages each, into segments of its own.
+    assert len(contents(tmp_path / "fast")["segments"]) == (1 if parallel_from > 100 else 2)
 
     for content in (guide, plain_content):
         edit(content)
