@@ -1,15 +1,16 @@
-"""Whoosh documents analysed in the parsing workers, written by one process.
+"""Whoosh documents analysed apart from the writer that files them.
 
 Whoosh's `SegmentWriter.add_document` analyses every field (tokens, filters, stems) and
 then files the results: postings into its pool, stored values, field lengths and columns
-into the per-document writer. Only the filing needs the writer, so `prepare_document`
-does the analysis wherever the page was parsed and `PreparedWriter.add_prepared` does
-exactly the filing `add_document` would have done. The index is the same, to the byte
-(tests/test_build_equivalence.py builds a guide both ways and compares them).
+into the per-document writer. `prepare_document` does the analysis (with
+indexer.analysis where it can) and `PreparedWriter.add_prepared` does exactly the filing
+`add_document` would have done; an update analyses its pages in parsing workers this way.
+The index is the same, to the byte (tests/test_build_equivalence.py builds a guide both
+ways and compares them).
 
-The writer also keeps its postings grouped by term in memory instead of Whoosh's
-external sort of one tuple per posting, and reads each field's lengths once at commit
-instead of once per posting: together they were most of the time `commit()` took.
+The writer also keeps its postings in flat arrays in memory instead of Whoosh's external
+sort of one tuple per posting, and reads each field's lengths once at commit instead of
+once per posting: together they were most of the time `commit()` took.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from itertools import accumulate, islice
 from typing import Any, NamedTuple
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.fields import Schema
 from whoosh.util.text import utf8encode
 from whoosh.writing import SegmentWriter
+
+from indexer.analysis import indexer_for, spelling_for
 
 # (term bytes, weight, encoded value): one term of one field of one document.
 Posting = tuple[bytes, float, bytes | None]
@@ -47,6 +52,16 @@ class PreparedDocument(NamedTuple):
 
 
 _UNSET = object()
+_FAST: dict[int, tuple[Any, Any, Any]] = {}  # id(field) -> (field, index, spelling)
+
+
+def _fast_functions(field: Any) -> tuple[Any, Any]:
+    """This field's `index` and `spellable_words` without Whoosh's token objects, where
+    indexer.analysis can give exactly the same (else None: Whoosh's own are used)."""
+    known = _FAST.get(id(field))
+    if known is None or known[0] is not field:
+        known = _FAST[id(field)] = (field, indexer_for(field), spelling_for(field))
+    return known[1], known[2]
 
 
 def prepare_document(schema: Schema, document: Mapping[str, Any]) -> PreparedDocument:
@@ -70,16 +85,21 @@ def prepare_document(schema: Schema, document: Mapping[str, Any]) -> PreparedDoc
             raise NotImplementedError(f"field {name!r} has term vectors")
         postings: list[Posting] = []
         length = 0
+        fast_index, fast_spelling = _fast_functions(field)
+        text = isinstance(value, str)
         if field.indexed:
             boost = float(document.get(f"_{name}_boost", docboost))
             scorable = field.scorable
-            for tbytes, freq, weight, vbytes in field.index(value):
+            terms = fast_index(value) if fast_index and text else field.index(value)
+            for tbytes, freq, weight, vbytes in terms:
                 postings.append((tbytes, weight * boost, vbytes))
                 if scorable:
                     length += freq
         spelling = None
         if field.separate_spelling():
-            words = [utf8encode(word)[0] for word in field.spellable_words(value)]
+            spellable = (fast_spelling(value) if fast_spelling and text
+                         else field.spellable_words(value))
+            words = [utf8encode(word)[0] for word in spellable]
             if words and vbytes is _UNSET:
                 raise ValueError(f"spelling words for {name!r} before any posting")
             spelling = (field.spelling_fieldname(name), words, None if not words else vbytes)
@@ -94,73 +114,94 @@ def prepare_document(schema: Schema, document: Mapping[str, Any]) -> PreparedDoc
     return PreparedDocument(prepared, unique)
 
 
-class TermPostings:
-    """One term's postings, packed: about 20 bytes each instead of a tuple's 200, so a big
-    build holds many more of them before it must write a segment."""
-
-    __slots__ = ("docnums", "ends", "extra", "values", "weights")
+class FieldPostings:
+    """One field's postings in flat arrays, in the order they were filed: about 30 bytes
+    each, and a new term costs one dictionary entry, not an object of its own."""
 
     def __init__(self) -> None:
+        self.term_ids: dict[bytes, int] = {}
+        self.terms = array("I")  # each posting's term id
         self.docnums = array("I")
         self.weights = array("d")  # the analyser's floats, kept exactly
         self.values = bytearray()  # every value's bytes, one after the other
-        self.ends = array("I")  # where each value ends in `values`
-        self.extra: list[DocPosting] = []  # merges and spelling words, kept as given
+        self.ends = array("Q", [0])  # where each posting's value ends in `values`
+        self.extra: defaultdict[bytes, list[DocPosting]] = defaultdict(list)  # as given
 
-    def append(self, docnum: int, weight: float, vbytes: bytes | None) -> None:
-        self.docnums.append(docnum)
-        self.weights.append(weight)
-        if vbytes:
-            self.values += vbytes
-        self.ends.append(len(self.values))
+    def add_document(self, docnum: int, postings: list[Posting]) -> None:
+        """A new document's postings (docnums only grow, so each term's stay sorted)."""
+        ids = self.term_ids
+        terms, weights, values = zip(*postings, strict=True)
+        self.terms.extend([ids.setdefault(term, len(ids)) for term in terms])
+        self.docnums.extend(array("I", [docnum]) * len(terms))
+        self.weights.extend(weights)
+        start = len(self.values)
+        self.values += b"".join([value or b"" for value in values])
+        sizes = [len(value) if value else 0 for value in values]
+        self.ends.extend(islice(accumulate(sizes, initial=start), 1, None))
 
-    def entries(self) -> list[DocPosting]:
-        """(docnum, weight, value) sorted as Whoosh sorts posting tuples."""
-        values, ends = self.values, self.ends
-        starts = [0, *ends[:-1]] if ends else []
-        entries = [(d, w, bytes(values[a:b])) for d, w, a, b
-                   in zip(self.docnums, self.weights, starts, ends, strict=True)]
-        if self.extra:
-            entries += self.extra
-            entries.sort()  # packed entries come in docnum order; merges may not
-        return entries
+    def sorted_terms(self) -> Iterator[tuple[bytes, list[int], list[float], list[bytes]]]:
+        """Each term (sorted) with its (docnum, weight, value) entries in the order of
+        Whoosh's sort of posting tuples: docnum, then weight, then value."""
+        ids = self.term_ids
+        by_term = np.argsort(np.frombuffer(self.terms, dtype=np.uint32), kind="stable")
+        counts = np.bincount(np.frombuffer(self.terms, dtype=np.uint32), minlength=len(ids))
+        firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        docnums = np.frombuffer(self.docnums, dtype=np.uint32)[by_term].tolist()
+        weights = np.frombuffer(self.weights, dtype=np.float64)[by_term].tolist()
+        ends = np.frombuffer(self.ends, dtype=np.uint64)
+        value_ends = ends[1:][by_term].tolist()
+        value_starts = ends[:-1][by_term].tolist()
+        values = bytes(self.values)
+        firsts_list, counts_list = firsts.tolist(), counts.tolist()
+        for term in sorted(ids.keys() | self.extra.keys()):
+            term_id = ids.get(term)
+            if term_id is None:
+                found_d, found_w, found_v = [], [], []
+            else:
+                a = firsts_list[term_id]
+                b = a + counts_list[term_id]
+                found_d, found_w = docnums[a:b], weights[a:b]
+                found_v = [values[s:e] for s, e
+                           in zip(value_starts[a:b], value_ends[a:b], strict=True)]
+            extra = self.extra.get(term)
+            if extra:  # merges and spelling words: sorted with the rest, as whole tuples
+                entries = sorted([*zip(found_d, found_w, found_v, strict=True), *extra])
+                found_d, found_w, found_v = (list(part) for part in zip(*entries, strict=True))
+            yield term, found_d, found_w, found_v
 
 
 class TermPool:
-    """Postings grouped by field and term, in memory; Whoosh's PostingPool interface.
+    """Postings by field, in memory; the parts of Whoosh's PostingPool the writer uses.
 
-    The writer sorts fields, then terms, then each term's (docnum, weight, value)
-    entries, which is the order of Whoosh's sort of whole posting tuples."""
+    The writer takes fields, then terms, then each term's (docnum, weight, value)
+    entries in sorted order: the order of Whoosh's sort of whole posting tuples."""
 
     def __init__(self) -> None:
-        self.fields: dict[str, defaultdict[bytes, TermPostings]] = {}
+        self.fields: dict[str, FieldPostings] = {}
         self.postings = 0  # held in memory, for the builder to know when to write a segment
 
-    def terms(self, fieldname: str) -> defaultdict[bytes, TermPostings]:
-        terms = self.fields.get(fieldname)
-        if terms is None:
-            terms = self.fields[fieldname] = defaultdict(TermPostings)
-        return terms
+    def field(self, fieldname: str) -> FieldPostings:
+        found = self.fields.get(fieldname)
+        if found is None:
+            found = self.fields[fieldname] = FieldPostings()
+        return found
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting, as SegmentWriter.add_reader (segment merges) hands them over."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        self.terms(fieldname)[tbytes].extra.append((docnum, weight, vbytes))
+        self.field(fieldname).extra[tbytes].append((docnum, weight, vbytes))
         self.postings += 1
 
     def add_postings(self, fieldname: str, docnum: int, postings: list[Posting]) -> None:
-        """A new document's postings of one field (docnums only grow, so they stay sorted)."""
-        terms = self.terms(fieldname)
-        for tbytes, weight, vbytes in postings:
-            terms[tbytes].append(docnum, weight, vbytes)
+        """A new document's postings of one field."""
+        self.field(fieldname).add_document(docnum, postings)
         self.postings += len(postings)
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
         """Every posting in sorted order (for anything that still wants them one by one)."""
         for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            for tbytes in sorted(terms):
-                for docnum, weight, vbytes in terms[tbytes].entries():
+            for tbytes, docnums, weights, values in self.fields[fieldname].sorted_terms():
+                for docnum, weight, vbytes in zip(docnums, weights, values, strict=True):
                     yield fieldname, tbytes, docnum, weight, vbytes
 
     def cleanup(self) -> None:
@@ -233,37 +274,36 @@ def _field_lengths(pdr, fieldname: str, doccount: int) -> list[int | None]:
 def _write_postings(fieldwriter, schema: Schema, pool: TermPool, pdr, doccount: int) -> None:
     """FieldWriter.add_postings over the term pool: the same calls in the same order."""
     for fieldname in sorted(pool.fields):
-        terms = pool.fields[fieldname]
         lengths = _field_lengths(pdr, fieldname, doccount)
         fieldwriter.start_field(fieldname, schema[fieldname])
-        for tbytes in sorted(terms):
-            entries = terms[tbytes].entries()
+        for tbytes, docnums, weights, values in pool.fields[fieldname].sorted_terms():
             fieldwriter.start_term(tbytes)
             postwriter = getattr(fieldwriter, "_postwriter", None)
             if type(postwriter) is W3PostingsWriter:
-                _add_blocks(postwriter, entries, lengths)
+                _add_blocks(postwriter, docnums, weights, values, lengths)
             else:
-                for docnum, weight, vbytes in entries:
+                for docnum, weight, vbytes in zip(docnums, weights, values, strict=True):
                     fieldwriter.add(docnum, weight, b"" if vbytes is None else vbytes,
                                     lengths[docnum])
             fieldwriter.finish_term()
         fieldwriter.finish_field()
 
 
-def _add_blocks(postwriter: W3PostingsWriter, entries: list[DocPosting],
-                lengths: list[int | None]) -> None:
+def _add_blocks(postwriter: W3PostingsWriter, docnums: list[int], weights: list[float],
+                values: list[bytes | None], lengths: list[int | None]) -> None:
     """W3PostingsWriter.add_posting for a whole posting list: the same block buffers and
     statistics, filled a block at a time (one call per posting was a third of commit)."""
     limit = postwriter._blocklimit
-    for start in range(0, len(entries), limit):
+    for start in range(0, len(docnums), limit):
         if start:  # add_posting writes a full block when the next posting comes
             postwriter._write_block()
-        docnums, weights, values = zip(*entries[start:start + limit], strict=True)
-        postwriter._ids = array("I", docnums)
-        postwriter._weights = array("f", weights)
-        postwriter._values = [value for value in values if value]
-        heaviest = max(weights)  # the first of equals, as add_posting's "if w > max"
+        block_docnums = docnums[start:start + limit]
+        block_weights = weights[start:start + limit]
+        postwriter._ids = array("I", block_docnums)
+        postwriter._weights = array("f", block_weights)
+        postwriter._values = [value for value in values[start:start + limit] if value]
+        heaviest = max(block_weights)  # the first of equals, as add_posting's "if w > max"
         postwriter._maxweight = heaviest if heaviest > 0 else 0
-        known = [n for n in map(lengths.__getitem__, docnums) if n]
+        known = [n for n in map(lengths.__getitem__, block_docnums) if n]
         postwriter._minlength = min(known) if known else None
         postwriter._maxlength = max(known) if known else 0
