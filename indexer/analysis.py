@@ -5,7 +5,8 @@ token object along: most of a build's analysis time. The chains the schema uses 
 tokenizer, then lower case, accent folding, stop words, stems, word pairs, in that order)
 come down to a few string operations per distinct word, which are remembered. `indexer_for`
 returns a function giving exactly what `field.index(value)` gives, or None for any chain
-or format it does not know (the field is then analysed by Whoosh as before).
+or format it does not know (the field is then analysed by Whoosh as before). The site
+uses the same chains for a query's words and a snippet's text.
 tests/test_analysis.py compares the two on every field of the guide and on generated text.
 """
 
@@ -98,6 +99,20 @@ class Chain:
             terms += (term, previous + PAIR_JOINER + term)  # a word, then its pair
             places += (position, position)
         return terms, places
+
+    def query_terms(self, value: str) -> list[str]:
+        """The texts of `analyzer(value)`'s tokens outside index mode (no word pairs)."""
+        memo, word = self.memo, self.word
+        found = [(memo.get(raw) or word(raw))[1]
+                 for raw in map(_matched, self.tokenizer.expression.finditer(value))]
+        return [term for term in found if term is not None]
+
+    def spans(self, value: str) -> list[tuple[str, int, int]]:
+        """(text, startchar, endchar) of `analyzer(value, chars=True, mode="query")`."""
+        memo, word = self.memo, self.word
+        found = [((memo.get(m.group(0)) or word(m.group(0)))[1], m.start(), m.end())
+                 for m in self.tokenizer.expression.finditer(value)]
+        return [span for span in found if span[0] is not None]
 
     def spelling_words(self, value: str) -> list[str]:
         """`field.spellable_words(value)`: the words before stemming, sorted, once each."""

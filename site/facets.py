@@ -7,7 +7,7 @@ counts ignore the section choice itself, so other sections can still be added.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from guide_site.live_index import Snapshot
 from indexer.sections import SECTIONS, section_title
@@ -26,7 +26,9 @@ class FacetValue:
     selected: bool = False
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies, and a results page has dozens of these.
+        return {"value": self.value, "label": self.label, "count": self.count,
+                "selected": self.selected}
 
 
 FacetCounts = dict[str, list[FacetValue]]

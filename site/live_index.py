@@ -8,7 +8,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,7 @@ def docnums_of(mask: int) -> set[int]:
     return found
 
 
+RESULTS_KEPT = 2048  # results' stored fields kept per generation (a few MB)
 LIGHT_FIELDS = (schema.URL, schema.TITLE, schema.SECTION, schema.SECTION_TITLE,
                 schema.DESCRIPTION, schema.DRUG, schema.PATH)
 
@@ -105,6 +106,19 @@ class Snapshot:
         """The pages not deleted."""
         live = np.fromiter(self.searcher.reader().all_doc_ids(), dtype=np.int64)
         return ids_mask(live, self.term_scores.size)
+
+    @cached_property
+    def result_fields(self):
+        """A result's stored fields with its sections and side-effect pairs read from
+        JSON, for the pages found most (a small guide's pages come back in every search)."""
+
+        @lru_cache(maxsize=RESULTS_KEPT)
+        def read(docnum: int) -> tuple[dict, list, list]:
+            fields = self.searcher.stored_fields(docnum)
+            return (fields, json.loads(fields.get(schema.SECTIONS_JSON) or "[]"),
+                    json.loads(fields.get(schema.PAIRS_JSON) or "[]"))
+
+        return read
 
     def page_at(self, docnum: int) -> dict:
         """A page's light stored fields (no body), and its side-effect pairs."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import json
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -25,6 +24,7 @@ from guide_site.safety import Notice, notice_for
 from guide_site.snippets import Form, TextTokens, best_section, snippet_html, terms_present
 from guide_site.synonyms import Synonyms
 from indexer import schema
+from indexer.analysis import chain_of
 
 SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word as typed
 PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
@@ -151,9 +151,12 @@ class Planner:
         self.synonyms = synonyms
         self.vocabulary = vocabulary
         self.analyzer = snapshot.schema[schema.BODY].analyzer
+        self.chain = chain_of(self.analyzer)  # the same analysis without token objects
         self.fields = [f for f in schema.SEARCH_FIELDS if f in snapshot.schema]
 
     def tokens(self, text: str) -> list[str]:
+        if self.chain is not None:
+            return self.chain.query_terms(text)
         return [t.text for t in self.analyzer(text)]
 
     def correct(self, parsed: ParsedQuery) -> dict[str, str]:
@@ -305,7 +308,11 @@ class SearchContext:
 
     @cached_property
     def text_tokens(self) -> TextTokens:
-        return TextTokens(self.planner.analyzer)
+        planner = self.planner
+        if planner.chain is not None:
+            return TextTokens(planner.chain.spans)
+        return TextTokens(lambda text: [(t.text, t.startchar, t.endchar) for t in
+                                        planner.analyzer(text, chars=True, mode="query")])
 
 
 def _matching(snapshot: Snapshot, q: wq.Query) -> int:
@@ -456,14 +463,12 @@ def _landing_words(groups: list[Group], planner: Planner, limit: int = 20) -> li
 def _hit(snapshot: Snapshot, hit: tuple[int, float], group_forms: list[list[Form]],
          tokens: TextTokens) -> Hit:
     docnum, score = hit
-    fields = snapshot.searcher.stored_fields(docnum)
-    sections = json.loads(fields.get(schema.SECTIONS_JSON) or "[]")
+    fields, sections, pairs = snapshot.result_fields(docnum)
     anchor, heading, text = best_section(sections, group_forms)
     description = fields.get(schema.DESCRIPTION, "")
     snippet = snippet_html(text, terms_present(text, group_forms), tokens) or snippet_html(
         description, terms_present(description, group_forms), tokens, whole=True
     )
-    pairs = json.loads(fields.get(schema.PAIRS_JSON) or "[]")
     return Hit(
         title=fields[schema.TITLE],
         url=fields[schema.URL],

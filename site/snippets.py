@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from markupsafe import escape
@@ -28,14 +29,19 @@ def section_terms(text: str) -> frozenset[str]:
 Form = tuple[str, ...]  # one way of saying a query word, as indexed terms ("head", "pain")
 
 
-def _forms_in(terms: set[str], forms: list[Form]) -> list[Form]:
-    return [form for form in forms if all(t in terms for t in form)]
+def _form_sets(groups: list[list[Form]]) -> list[list[frozenset[str]]]:
+    return [[frozenset(form) for form in forms] for forms in groups]
+
+
+def _count_in(terms: frozenset[str], forms: list[frozenset[str]]) -> int:
+    """How many of the forms stand whole in the terms (a subset test per form, in C)."""
+    return sum(1 for form in forms if form <= terms)
 
 
 def terms_present(text: str, groups: list[list[Form]]) -> set[str]:
     """The terms of every form that stands whole in the text (not "pain" of "head pain")."""
     found = section_terms(text)
-    return {t for forms in groups for form in _forms_in(found, forms) for t in form}
+    return {t for forms in groups for form in forms if found.issuperset(form) for t in form}
 
 
 def best_section(sections: list[list[str]], groups: list[list[Form]]) -> tuple[str, str, str]:
@@ -45,17 +51,19 @@ def best_section(sections: list[list[str]], groups: list[list[Form]]) -> tuple[s
     if not sections:
         return "", "", ""
     best, best_score = sections[0], (0, 0, 0)
-    wanted = {t for forms in groups for form in forms for t in form}
+    form_sets = _form_sets(groups)
+    wanted = frozenset(t for forms in groups for form in forms for t in form)
     for anchor, heading, text in sections:
         in_heading = section_terms(heading)
         in_text = section_terms(text)
         if in_heading.isdisjoint(wanted) and in_text.isdisjoint(wanted):
             continue  # most sections of a page: nothing to count
         found = in_heading | in_text
+        counts = [_count_in(found, forms) for forms in form_sets]
         score = (
-            sum(1 for forms in groups if _forms_in(found, forms)),
-            sum(1 for forms in groups if _forms_in(in_heading, forms)),
-            sum(len(_forms_in(found, forms)) for forms in groups),
+            sum(1 for count in counts if count),
+            sum(1 for forms in form_sets if _count_in(in_heading, forms)),
+            sum(counts),
         )
         if score > best_score:
             best, best_score = [anchor, heading, text], score
@@ -66,16 +74,11 @@ Token = tuple[str, int, int]  # indexed term, first character, end
 
 
 class TextTokens:
-    """Each text's terms with their places, from the index's analyzer, kept for the texts
-    seen most (the same sections come back in result after result)."""
+    """Each text's terms with their places, as the index's analyzer finds them (`spans`),
+    kept for the texts seen most (the same sections come back in result after result)."""
 
-    def __init__(self, analyzer, size: int = 4096) -> None:
-        self.analyzer = analyzer
-        self.of = lru_cache(maxsize=size)(self._analyze)
-
-    def _analyze(self, text: str) -> tuple[Token, ...]:
-        return tuple((t.text, t.startchar, t.endchar)
-                     for t in self.analyzer(text, chars=True, mode="query"))
+    def __init__(self, spans: Callable[[str], Iterable[Token]], size: int = 4096) -> None:
+        self.of = lru_cache(maxsize=size)(lambda text: tuple(spans(text)))
 
 
 def _best_window(tokens: tuple[Token, ...], matched: list[int], width: int) -> tuple[int, int]:

@@ -61,6 +61,18 @@ TEXTS = st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=40).map(" ".joi
 
 @settings(max_examples=300, deadline=None)
 @given(text=TEXTS)
+def test_generated_queries_and_snippets_analyse_the_same(text: str) -> None:
+    """The site's query words and snippet places, as the body's analyzer gives them."""
+    analyzer = SCHEMA["body"].analyzer
+    chain = chain_of(analyzer)
+    assert chain is not None
+    assert chain.query_terms(text) == [t.text for t in analyzer(text)]
+    assert chain.spans(text) == [(t.text, t.startchar, t.endchar)
+                                 for t in analyzer(text, chars=True, mode="query")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS)
 def test_generated_text_analyses_the_same(text: str) -> None:
     for name in TEXT_FIELDS:
         field = SCHEMA[name]

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from guide_site.app import create_app
 from guide_site.ranking import TermScores
 from guide_site.snippets import SNIPPET_CHARS, TextTokens, snippet_html
+from indexer.analysis import chain_of
 from indexer.schema import SEARCH_FIELDS, text_analyzer
 from indexer.settings import load_settings
 
@@ -20,7 +21,9 @@ FILLER = "People with lupus often feel better with rest and a plan made with the
 
 @pytest.fixture(scope="module")
 def tokens() -> TextTokens:
-    return TextTokens(text_analyzer())
+    chain = chain_of(text_analyzer())
+    assert chain is not None
+    return TextTokens(chain.spans)
 
 
 def visible(html: str) -> str:
