@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import time
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -16,12 +17,20 @@ from guide_site.facets import (
     filter_mask,
     normalize_filters,
 )
-from guide_site.live_index import Snapshot
+from guide_site.live_index import RESULTS_KEPT, Snapshot, docnums_of
 from guide_site.masks import query_mask
 from guide_site.query import ParsedQuery, parse_query
 from guide_site.ranking import mask_array, query_scores, top_documents
 from guide_site.safety import Notice, notice_for
-from guide_site.snippets import Form, TextTokens, best_section, snippet_html, terms_present
+from guide_site.snippets import (
+    TEXTS_KEPT,
+    Form,
+    TextTokens,
+    best_section,
+    section_terms,
+    snippet_html,
+    terms_present,
+)
 from guide_site.synonyms import Synonyms
 from indexer import schema
 from indexer.analysis import chain_of
@@ -300,11 +309,37 @@ class SearchContext:
 
     def warm(self, seconds: float) -> int:
         """Get what every search needs ready before the first one: the facet sets, the
-        spelling vocabulary and the most used terms' scores (within `seconds`)."""
+        spelling vocabulary, the most used terms' scores and, when the whole guide fits
+        in the results' caches, every page's snippet texts (within `seconds`)."""
+        deadline = time.monotonic() + seconds
         snapshot = self.snapshot
         _ = (snapshot.section_masks, snapshot.system_masks, snapshot.effect_masks,
              snapshot.all_mask, self.planner)
-        return snapshot.term_scores.warm(self.planner.fields, seconds)
+        done = snapshot.term_scores.warm(self.planner.fields, seconds)
+        self._warm_results(deadline)
+        return done
+
+    def _warm_results(self, deadline: float) -> None:
+        """Each page's stored fields, section stems and snippet places, read once now
+        rather than by the first searches that find the page (small guides only: on a big
+        one, which pages come first cannot be known)."""
+        snapshot = self.snapshot
+        docnums = sorted(docnums_of(snapshot.all_mask))
+        if len(docnums) > RESULTS_KEPT:
+            return
+        texts = 0
+        for docnum in docnums:
+            fields, sections, _ = snapshot.result_fields(docnum)
+            texts += len(sections) + 1
+            if texts > TEXTS_KEPT or time.monotonic() > deadline:
+                return
+            for _, heading, text in sections:
+                section_terms(heading)
+                section_terms(text)
+                self.text_tokens.of(text)
+            description = fields.get(schema.DESCRIPTION, "")
+            section_terms(description)
+            self.text_tokens.of(description)
 
     @cached_property
     def text_tokens(self) -> TextTokens:

@@ -13,6 +13,8 @@ from whoosh.support.charset import accent_map
 WORD = re.compile(r"\w+")
 SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context before the first match
+SECTIONS_KEPT = 8192  # texts whose stems are kept
+TEXTS_KEPT = 4096  # texts whose terms and places are kept
 
 
 @lru_cache(maxsize=50_000)
@@ -20,7 +22,7 @@ def stem_of(word: str) -> str:
     return stem(word.translate(accent_map))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=SECTIONS_KEPT)
 def section_terms(text: str) -> frozenset[str]:
     """The stems in a text (kept: the same sections come back in result after result)."""
     return frozenset(stem_of(w) for w in WORD.findall(text.lower()))
@@ -77,7 +79,7 @@ class TextTokens:
     """Each text's terms with their places, as the index's analyzer finds them (`spans`),
     kept for the texts seen most (the same sections come back in result after result)."""
 
-    def __init__(self, spans: Callable[[str], Iterable[Token]], size: int = 4096) -> None:
+    def __init__(self, spans: Callable[[str], Iterable[Token]], size: int = TEXTS_KEPT) -> None:
         self.of = lru_cache(maxsize=size)(lambda text: tuple(spans(text)))
 
 

@@ -63,9 +63,17 @@ def test_the_app_warms_the_index_before_the_first_request(guide_index) -> None:
     with TestClient(create_app(settings)) as client:
         warmed = client.app.state.guide.snapshot().term_scores
         assert searched_terms(warmed) > 1000  # every search field's terms, on a small guide
+        # and every page's snippet texts: at least a section and a description a page
+        pages = client.app.state.guide.snapshot().searcher.doc_count()
+        assert snippet_texts(client) >= 2 * pages > 100
     cold = load_settings({"LUPUS_GUIDE_WARM_SECONDS": "0"}).with_paths(CONTENT, guide_index)
     with TestClient(create_app(cold)) as client:
         assert searched_terms(client.app.state.guide.snapshot().term_scores) == 0
+        assert snippet_texts(client) == 0
+
+
+def snippet_texts(client: TestClient) -> int:
+    return client.app.state.guide.search_context().text_tokens.of.cache_info().currsize
 
 
 def searched_terms(terms: TermScores) -> int:
