@@ -296,8 +296,9 @@ def index_slice(
 
 
 def slices_of(files: list[SourceFile], workers: int) -> list[list[SourceFile]]:
-    """Runs of consecutive pages: one per worker, more if that would exceed SLICE_PAGES."""
-    count = max(workers, math.ceil(len(files) / SLICE_PAGES))
+    """Runs of consecutive pages: one per worker, or a few per worker (the same number for
+    each, so none waits alone at the end) when one each would exceed SLICE_PAGES."""
+    count = workers * max(1, math.ceil(len(files) / (SLICE_PAGES * workers)))
     size = max(1, math.ceil(len(files) / count))
     return [files[start:start + size] for start in range(0, len(files), size)]
 
@@ -331,7 +332,9 @@ def _index_slices(
         try:
             pending = set(futures)
             while pending:
-                _, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()  # a slice that failed stops the build now
                 if ticks is not None and progress is not None:
                     _pass_on(ticks, progress)
             reports = [future.result() for future in futures]

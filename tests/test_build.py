@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from indexer import generations, schema
+from indexer import build, generations, schema
 from indexer.build import build_index, update_index
 
 from .conftest import CONTENT, FIXTURES
@@ -195,6 +195,31 @@ def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_
     assert count_docs(index_dir) == good.pages
     assert not list(index_dir.glob(".build-*"))  # half-written generations are cleaned up
     assert len(list(index_dir.glob("gen-*"))) <= 1 + generations.KEEP_OLD
+
+
+def test_a_failing_worker_stops_the_build_and_keeps_the_live_index(
+    big_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills up under one of the parallel writers: the build stops with the
+    reason, the live generation is the one before, and nothing half-written is left."""
+    index_dir = tmp_path / "index"
+    good = build_index(big_content, index_dir)
+    assert good.workers > 1  # the parallel path, one run of pages per worker
+    last = sorted(p.relative_to(big_content).as_posix() for p in big_content.rglob("*.html"))[-1]
+    add_page = build._add_page
+
+    def disk_full_at_the_last_page(writer, result, *, update: bool) -> None:
+        if result.page.path == last:
+            raise OSError(28, "No space left on device")
+        add_page(writer, result, update=update)
+
+    monkeypatch.setattr(build, "_add_page", disk_full_at_the_last_page)  # workers fork after
+    with pytest.raises(OSError, match="No space left"):
+        build_index(big_content, index_dir)
+    live = generations.live_generation(index_dir)
+    assert live is not None and live.number == good.generation
+    assert count_docs(index_dir) == good.pages
+    assert not list(index_dir.glob(".build-*"))
 
 
 def test_two_writers_never_corrupt_the_index(big_content: Path, tmp_path: Path) -> None:
