@@ -46,6 +46,7 @@ HOST = "127.0.0.1"  # loopback only
 COMMAND_TIMEOUT = 120.0  # seconds any one lupus-guide command may take
 SERVER_START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 15.0
+READY_TIMEOUT = 30.0  # for the server to put a new generation live
 LOCKED_MESSAGE = "is being written by"
 MAX_PROBLEMS_KEPT = 50
 POLL_SECONDS = 0.002  # how often a kill waits for the writer's .build-* folder
@@ -440,12 +441,26 @@ class SearchLoad:
             thread.join(timeout=REQUEST_TIMEOUT + 5)
 
 
-def check_served_pages(counts: Counts, base_url: str, content: Path, when: str) -> None:
+def served_status(base_url: str, index: Path) -> httpx.Response:
+    """/api/status once the server serves the live generation on disk: a new generation
+    goes live after the server has made it ready in the background (bounded wait)."""
+    live = generations.live_generation(index)
+    deadline = time.monotonic() + READY_TIMEOUT
+    while True:
+        response = httpx.get(base_url + "/api/status", timeout=REQUEST_TIMEOUT)
+        if (response.status_code != 200 or live is None or time.monotonic() > deadline
+                or response.json().get("generation") == live.number):
+            return response
+        time.sleep(0.05)
+
+
+def check_served_pages(counts: Counts, base_url: str, content: Path, index: Path,
+                       when: str) -> None:
     """The server's page count (/api/status) equals the pages on disk."""
     counts.add("page_count_checks")
     expected = len(pages_on_disk(content))
     try:
-        response = httpx.get(base_url + "/api/status", timeout=REQUEST_TIMEOUT)
+        response = served_status(base_url, index)
         served = response.json()["pages"] if response.status_code == 200 else None
     except (httpx.HTTPError, ValueError, KeyError) as error:
         counts.add("errors")
@@ -477,7 +492,7 @@ def reindex_under_load(config: StressConfig, counts: Counts, content: Path, inde
         if code != 0:
             counts.add("commands_failed")
             counts.problem(f"{when}: exit {code}: {err.strip()[-300:]}")
-        check_served_pages(counts, base_url, content, when)
+        check_served_pages(counts, base_url, content, index, when)
         check_index(counts, index, content, when)
         _log(config, f"{when}: {out.strip().splitlines()[-1] if out.strip() else err.strip()}")
         step += 1
@@ -562,7 +577,7 @@ def kill_writers(config: StressConfig, counts: Counts, content: Path, index: Pat
             counts.add("killed_mid_write")
         intact = check_index(counts, index, content, f"{when}, before the next build")
         if base_url is not None:
-            check_served_pages(counts, base_url, content, when)
+            check_served_pages(counts, base_url, content, index, when)
         code, _, err = run_command("build", content, index)
         counts.add("builds")
         if code != 0:
@@ -610,7 +625,7 @@ def concurrent_writers(config: StressConfig, counts: Counts, content: Path, inde
             counts.add("writers_waited" if outcome == "waited" else "writers_refused")
         check_index(counts, index, content, when)
         if base_url is not None:
-            check_served_pages(counts, base_url, content, when)
+            check_served_pages(counts, base_url, content, index, when)
         _log(config, f"{when}: {outcome}")
     with generations.writer_lock(index, timeout=10):
         code, _, err = run_command("build", content, index, lock_timeout=0.3)
@@ -644,7 +659,7 @@ def run(config: StressConfig, workdir: Path) -> Counts:
                 phase(config, counts, content, index, base_url)
                 _log(config, f"{label}: {time.monotonic() - started:.1f} s")
             time.sleep(0.5)  # a last moment of searching on the final generation
-        check_served_pages(counts, base_url, content, "at the end")
+        check_served_pages(counts, base_url, content, index, "at the end")
     check_index(counts, index, content, "at the end")
     return counts
 

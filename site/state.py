@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -15,6 +16,7 @@ from indexer.settings import Settings
 
 SYNONYMS_FILE = "synonyms.txt"
 SAFETY_FILE = "safety.toml"
+CONTEXTS_KEPT = 3  # the live generation's, the one being made ready, one spare
 
 
 @dataclass
@@ -23,11 +25,12 @@ class AppState:
     live: LiveIndex = field(init=False)
     synonyms: ContentFile[Synonyms] = field(init=False)
     notices: ContentFile[list[Notice]] = field(init=False)
-    _context: tuple[tuple, SearchContext] | None = field(default=None, init=False)
+    _contexts: dict[tuple, SearchContext] = field(default_factory=dict, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         content = self.settings.content_dir
-        self.live = LiveIndex(self.settings.index_dir)
+        self.live = LiveIndex(self.settings.index_dir, prepare=self._prepare)
         self.synonyms = ContentFile(content / SYNONYMS_FILE, parse_synonyms, Synonyms())
         self.notices = ContentFile(content / SAFETY_FILE, parse_notices, [])
 
@@ -36,12 +39,22 @@ class AppState:
 
     def search_context(self) -> SearchContext:
         """One context per generation and editors' file versions (its vocabulary is cached)."""
-        snapshot = self.snapshot()
+        return self._context_for(self.snapshot())
+
+    def _prepare(self, snapshot: Snapshot) -> None:
+        """A newly published generation's context, warmed up before it goes live."""
+        self._context_for(snapshot).warm(self.settings.warm_seconds)
+
+    def _context_for(self, snapshot: Snapshot) -> SearchContext:
         key = (snapshot.number, id(snapshot), self.synonyms.version, self.notices.version)
-        if self._context is None or self._context[0] != key:
-            context = SearchContext(snapshot, self.synonyms.get(), self.notices.get())
-            self._context = (key, context)
-        return self._context[1]
+        with self._lock:
+            context = self._contexts.get(key)
+            if context is None:
+                context = SearchContext(snapshot, self.synonyms.get(), self.notices.get())
+                self._contexts[key] = context
+                while len(self._contexts) > CONTEXTS_KEPT:  # the oldest first
+                    del self._contexts[next(iter(self._contexts))]
+            return context
 
     def version(self) -> str:
         """Changes with every reindex or edit of synonyms and notices (for ETags)."""

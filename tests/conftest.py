@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +41,11 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
     return target
+
+
+def wait_for_generation(client: TestClient, number: int, timeout: float = 20.0) -> None:
+    """Until the site serves generation `number` (a new one goes live once warmed up)."""
+    deadline = time.monotonic() + timeout
+    while client.get("/api/status").json()["generation"] != number:
+        assert time.monotonic() < deadline, f"generation {number} never went live"
+        time.sleep(0.02)

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -151,9 +152,44 @@ def test_old_readers_keep_working_and_new_readers_see_the_new_generation(
         build_index(content_copy, index_dir)
     hits = before.searcher.search(wq.Term(schema.BODY, "fatigu"), limit=5)
     assert len(hits) > 0 and hits[0][schema.TITLE]
+    live.current()  # notices the new generation and opens it in the background
+    live.wait_until_ready()
     after = live.current()
     assert after.number == before.number + 3
     assert after.searcher.search(wq.Term(schema.BODY, "quokkaberri")).scored_length() == 1
+    live.close()
+
+
+def test_a_new_generation_is_made_ready_before_requests_see_it(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """Requests keep the old generation while the new one is opened and warmed up, so no
+    search after a reindex pays for that."""
+    from guide_site.live_index import LiveIndex
+
+    index_dir = tmp_path / "index"
+    build_index(content_copy, index_dir)
+    release, prepared = threading.Event(), []
+
+    def prepare(snapshot) -> None:
+        prepared.append(snapshot.number)
+        assert release.wait(30)
+
+    live = LiveIndex(index_dir, prepare=prepare)
+    before = live.current()
+    assert prepared == []  # the first generation opens at once: there is nothing else
+    build_index(content_copy, index_dir)
+    for _ in range(20):  # requests meanwhile: the old generation, and no second thread
+        assert live.current() is before
+    deadline = time.monotonic() + 10
+    while not prepared and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert prepared == [before.number + 1]
+    assert live.current() is before
+    release.set()
+    live.wait_until_ready()
+    assert live.current().number == before.number + 1
+    assert prepared == [before.number + 1]
     live.close()
 
 

@@ -11,10 +11,11 @@ from guide_site.app import create_app
 from guide_site.ranking import TermScores
 from guide_site.snippets import SNIPPET_CHARS, TextTokens, snippet_html
 from indexer.analysis import chain_of
+from indexer.build import build_index
 from indexer.schema import SEARCH_FIELDS, text_analyzer
 from indexer.settings import load_settings
 
-from .conftest import CONTENT
+from .conftest import CONTENT, wait_for_generation
 
 FILLER = "People with lupus often feel better with rest and a plan made with their care team. "
 
@@ -80,3 +81,14 @@ def searched_terms(terms: TermScores) -> int:
     """Terms of the fields searched for words that have their scores worked out (the facet
     fields' terms are there anyway: the facet counts are made from them)."""
     return sum(1 for key in terms.entries.entries if key[0] in SEARCH_FIELDS)
+
+
+def test_a_reindex_is_warmed_up_before_it_goes_live(content_copy, tmp_path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(content_copy, index_dir)
+    with TestClient(create_app(load_settings({}).with_paths(content_copy, index_dir))) as client:
+        build_index(content_copy, index_dir)
+        wait_for_generation(client, 2)
+        snapshot = client.app.state.guide.snapshot()
+        assert searched_terms(snapshot.term_scores) > 1000
+        assert snippet_texts(client) >= 2 * snapshot.searcher.doc_count()
