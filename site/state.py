@@ -42,8 +42,10 @@ class AppState:
         return self._context_for(self.snapshot())
 
     def _prepare(self, snapshot: Snapshot) -> None:
-        """A newly published generation's context, warmed up before it goes live."""
-        self._context_for(snapshot).warm(self.settings.warm_seconds)
+        """A newly published generation's facet sets and spelling vocabulary, made before it
+        goes live. Not the terms' scores: computed ahead while requests are being served,
+        they would hold the interpreter longer than the first requests take to make them."""
+        self._context_for(snapshot).warm(0)
 
     def _context_for(self, snapshot: Snapshot) -> SearchContext:
         key = (snapshot.number, id(snapshot), self.synonyms.version, self.notices.version)
