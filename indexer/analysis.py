@@ -78,11 +78,15 @@ class Chain:
         self.memo[raw] = result
         return result
 
+    def _analysed(self, value: str) -> list[tuple[str | None, str | None]]:
+        """`word()` of each token of the value, in order (the memo looked up inline)."""
+        memo, word = self.memo, self.word
+        return [memo.get(raw) or word(raw)
+                for raw in map(_matched, self.tokenizer.expression.finditer(value))]
+
     def terms(self, value: str) -> tuple[list[str], list[int]]:
         """Terms and their positions, in the order the analyzer yields them to be indexed."""
-        memo, word = self.memo, self.word
-        found = [(memo.get(raw) or word(raw))[1]
-                 for raw in map(_matched, self.tokenizer.expression.finditer(value))]
+        found = [term for _, term in self._analysed(value)]
         kept = [term for term in found if term is not None]
         if not kept:
             return [], []
@@ -102,10 +106,7 @@ class Chain:
 
     def query_terms(self, value: str) -> list[str]:
         """The texts of `analyzer(value)`'s tokens outside index mode (no word pairs)."""
-        memo, word = self.memo, self.word
-        found = [(memo.get(raw) or word(raw))[1]
-                 for raw in map(_matched, self.tokenizer.expression.finditer(value))]
-        return [term for term in found if term is not None]
+        return [term for _, term in self._analysed(value) if term is not None]
 
     def spans(self, value: str) -> list[tuple[str, int, int]]:
         """(text, startchar, endchar) of `analyzer(value, chars=True, mode="query")`."""
@@ -116,11 +117,7 @@ class Chain:
 
     def spelling_words(self, value: str) -> list[str]:
         """`field.spellable_words(value)`: the words before stemming, sorted, once each."""
-        memo, word = self.memo, self.word
-        found = {(memo.get(raw) or word(raw))[0]
-                 for raw in map(_matched, self.tokenizer.expression.finditer(value))}
-        found.discard(None)
-        return sorted(found)  # type: ignore[type-var]
+        return sorted({word for word, _ in self._analysed(value) if word is not None})
 
 
 def _matched(match: re.Match) -> str:

@@ -197,13 +197,6 @@ class TermPool:
         self.field(fieldname).add_document(docnum, postings)
         self.postings += len(postings)
 
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
-        """Every posting in sorted order (for anything that still wants them one by one)."""
-        for fieldname in sorted(self.fields):
-            for tbytes, docnums, weights, values in self.fields[fieldname].sorted_terms():
-                for docnum, weight, vbytes in zip(docnums, weights, values, strict=True):
-                    yield fieldname, tbytes, docnum, weight, vbytes
-
     def cleanup(self) -> None:
         self.fields.clear()
         self.postings = 0
