@@ -27,7 +27,6 @@ from guide_site.snippets import (
     Form,
     TextTokens,
     best_section,
-    section_terms,
     snippet_html,
     terms_present,
 )
@@ -320,7 +319,7 @@ class SearchContext:
         return done
 
     def _warm_results(self, deadline: float) -> None:
-        """Each page's stored fields, section stems and snippet places, read once now
+        """Each page's stored fields, section terms and snippet places, read once now
         rather than by the first searches that find the page (small guides only: on a big
         one, which pages come first cannot be known)."""
         snapshot = self.snapshot
@@ -334,12 +333,9 @@ class SearchContext:
             if texts > TEXTS_KEPT or time.monotonic() > deadline:
                 return
             for _, heading, text in sections:
-                section_terms(heading)
-                section_terms(text)
-                self.text_tokens.of(text)
-            description = fields.get(schema.DESCRIPTION, "")
-            section_terms(description)
-            self.text_tokens.of(description)
+                self.text_tokens.terms(heading)
+                self.text_tokens.terms(text)
+            self.text_tokens.terms(fields.get(schema.DESCRIPTION, ""))
 
     @cached_property
     def text_tokens(self) -> TextTokens:
@@ -499,10 +495,11 @@ def _hit(snapshot: Snapshot, hit: tuple[int, float], group_forms: list[list[Form
          tokens: TextTokens) -> Hit:
     docnum, score = hit
     fields, sections, pairs = snapshot.result_fields(docnum)
-    anchor, heading, text = best_section(sections, group_forms)
+    anchor, heading, text = best_section(sections, group_forms, tokens)
     description = fields.get(schema.DESCRIPTION, "")
-    snippet = snippet_html(text, terms_present(text, group_forms), tokens) or snippet_html(
-        description, terms_present(description, group_forms), tokens, whole=True
+    snippet = snippet_html(text, terms_present(text, group_forms, tokens), tokens) or (
+        snippet_html(description, terms_present(description, group_forms, tokens), tokens,
+                     whole=True)
     )
     return Hit(
         title=fields[schema.TITLE],

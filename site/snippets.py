@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -10,22 +9,29 @@ from markupsafe import escape
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
-WORD = re.compile(r"\w+")
 SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context before the first match
-SECTIONS_KEPT = 8192  # texts whose stems are kept
 TEXTS_KEPT = 4096  # texts whose terms and places are kept
 
 
 @lru_cache(maxsize=50_000)
 def stem_of(word: str) -> str:
+    """A word's stem as the page view marks it (accents folded, Porter)."""
     return stem(word.translate(accent_map))
 
 
-@lru_cache(maxsize=SECTIONS_KEPT)
-def section_terms(text: str) -> frozenset[str]:
-    """The stems in a text (kept: the same sections come back in result after result)."""
-    return frozenset(stem_of(w) for w in WORD.findall(text.lower()))
+Token = tuple[str, int, int]  # indexed term, first character, end
+
+
+class TextTokens:
+    """Each text's terms with their places, as the index's analyzer finds them (`spans`),
+    kept for the texts seen most (the same sections come back in result after result)."""
+
+    def __init__(self, spans: Callable[[str], Iterable[Token]], size: int = TEXTS_KEPT) -> None:
+        self.of = lru_cache(maxsize=size)(lambda text: tuple(spans(text)))
+        # The same analysis, as the set of terms a section has (for choosing the section).
+        self.terms = lru_cache(maxsize=size)(
+            lambda text: frozenset(term for term, _, _ in self.of(text)))
 
 
 Form = tuple[str, ...]  # one way of saying a query word, as indexed terms ("head", "pain")
@@ -40,13 +46,14 @@ def _count_in(terms: frozenset[str], forms: list[frozenset[str]]) -> int:
     return sum(1 for form in forms if form <= terms)
 
 
-def terms_present(text: str, groups: list[list[Form]]) -> set[str]:
+def terms_present(text: str, groups: list[list[Form]], tokens: TextTokens) -> set[str]:
     """The terms of every form that stands whole in the text (not "pain" of "head pain")."""
-    found = section_terms(text)
+    found = tokens.terms(text)
     return {t for forms in groups for form in forms if found.issuperset(form) for t in form}
 
 
-def best_section(sections: list[list[str]], groups: list[list[Form]]) -> tuple[str, str, str]:
+def best_section(sections: list[list[str]], groups: list[list[Form]], tokens: TextTokens
+                 ) -> tuple[str, str, str]:
     """(anchor, heading, text) of the section that answers most of the query's groups
     (a word with its synonyms is one group), then most of them in its heading, then the
     most forms. The page's opening when nothing matches."""
@@ -56,8 +63,8 @@ def best_section(sections: list[list[str]], groups: list[list[Form]]) -> tuple[s
     form_sets = _form_sets(groups)
     wanted = frozenset(t for forms in groups for form in forms for t in form)
     for anchor, heading, text in sections:
-        in_heading = section_terms(heading)
-        in_text = section_terms(text)
+        in_heading = tokens.terms(heading)
+        in_text = tokens.terms(text)
         if in_heading.isdisjoint(wanted) and in_text.isdisjoint(wanted):
             continue  # most sections of a page: nothing to count
         found = in_heading | in_text
@@ -70,17 +77,6 @@ def best_section(sections: list[list[str]], groups: list[list[Form]]) -> tuple[s
         if score > best_score:
             best, best_score = [anchor, heading, text], score
     return best[0], best[1], best[2]
-
-
-Token = tuple[str, int, int]  # indexed term, first character, end
-
-
-class TextTokens:
-    """Each text's terms with their places, as the index's analyzer finds them (`spans`),
-    kept for the texts seen most (the same sections come back in result after result)."""
-
-    def __init__(self, spans: Callable[[str], Iterable[Token]], size: int = TEXTS_KEPT) -> None:
-        self.of = lru_cache(maxsize=size)(lambda text: tuple(spans(text)))
 
 
 def _best_window(tokens: tuple[Token, ...], matched: list[int], width: int) -> tuple[int, int]:
