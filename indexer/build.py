@@ -131,12 +131,16 @@ def _in_worker(args: tuple[Path, Path]) -> Page | AnalysedPage | PageError:
     return _analyse(args, _worker_schema)
 
 
-def _start_worker(parent: int, schema: Schema | None) -> None:
-    """Pool initializer: die with the build, and keep one schema (and so one stemming
-    cache) for all of this worker's pages rather than unpickling it with every chunk."""
-    global _worker_schema
+_worker_ticks: Any = None  # a full build's progress queue, in its workers
+
+
+def _start_worker(parent: int, schema: Schema | None = None, ticks: Any = None) -> None:
+    """Pool initializer: die with the build; keep one schema (and so one stemming cache)
+    for all of this worker's pages rather than unpickling it with every chunk; and the
+    queue a full build's workers report their progress on."""
+    global _worker_schema, _worker_ticks
     _die_with_parent(parent)
-    _worker_schema = schema
+    _worker_schema, _worker_ticks = schema, ticks
 
 
 def _die_with_parent(parent: int) -> None:
@@ -303,17 +307,8 @@ def slices_of(files: list[SourceFile], workers: int) -> list[list[SourceFile]]:
     return [files[start:start + size] for start in range(0, len(files), size)]
 
 
-_worker_ticks: Any = None  # a full build's progress queue, in its workers
-
-
 def _tick(count: int) -> None:
     _worker_ticks.put(count)
-
-
-def _start_slice_worker(parent: int, ticks: Any) -> None:
-    global _worker_ticks
-    _die_with_parent(parent)
-    _worker_ticks = ticks
 
 
 def _index_slices(
@@ -323,8 +318,8 @@ def _index_slices(
     """Each slice indexed in a worker process, reports in the slices' order."""
     context = multiprocessing.get_context()
     ticks = context.Queue() if progress else None
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_slice_worker,
-                             initargs=(os.getpid(), ticks)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(os.getpid(), None, ticks)) as pool:
         futures: list[Future] = [
             pool.submit(index_slice, build_dir, root, part, _tick if ticks else None)
             for part in slices
