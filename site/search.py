@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import bisect
 import time
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from whoosh import query as wq
-from whoosh.spelling import ListCorrector
 
 from guide_site.best_of import BestOf
 from guide_site.facets import (
+    FACETS,
     FacetCounts,
     count_facets,
     filter_mask,
@@ -21,7 +20,7 @@ from guide_site.live_index import RESULTS_KEPT, Snapshot, docnums_of
 from guide_site.masks import query_mask
 from guide_site.query import ParsedQuery, parse_query
 from guide_site.ranking import mask_array, query_scores, top_documents
-from guide_site.safety import Notice, notice_for
+from guide_site.safety import NoticeMatcher
 from guide_site.snippets import (
     TEXTS_KEPT,
     Form,
@@ -30,14 +29,15 @@ from guide_site.snippets import (
     snippet_html,
     terms_present,
 )
+from guide_site.spelling import Vocabulary
 from guide_site.synonyms import Synonyms
 from indexer import schema
 from indexer.analysis import chain_of
+from indexer.safety_file import Notice, SafetyRules
 
 SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word as typed
 PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
 PROXIMITY_BOOST = 2.0
-MIN_CORRECT = 4  # shorter words are left alone (too many near neighbours)
 APART_WEIGHT = 0.5  # a multi-word term whose words are not side by side
 RELAX_BELOW = 3  # with fewer pages that have every word, add pages that have some
 
@@ -65,6 +65,18 @@ class Hit:
     side_effects: list[dict]
 
 
+@dataclass(frozen=True)
+class PinnedPage:
+    """A page an urgent notice points to, at the section that helps."""
+
+    title: str
+    url: str  # with the section's anchor
+    heading: str
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "url": self.url, "heading": self.heading}
+
+
 @dataclass
 class SearchResult:
     params: SearchParams
@@ -74,6 +86,7 @@ class SearchResult:
     hits: list[Hit]
     facets: FacetCounts
     notice: Notice | None
+    pinned: list[PinnedPage] = field(default_factory=list)  # the notice's pages, shown first
     relaxed: bool = False
     missing_words: list[str] = field(default_factory=list)
     highlight_terms: list[str] = field(default_factory=list)
@@ -84,61 +97,6 @@ class SearchResult:
         return max(1, -(-self.total // max(1, self.per_page)))
 
     per_page: int = 10
-
-
-class Vocabulary:
-    """The guide's own words plus the synonyms', for "did you mean" and completions."""
-
-    def __init__(self, snapshot: Snapshot, synonyms: Synonyms) -> None:
-        words = dict(snapshot.vocabulary)
-        for effect, mask in snapshot.effect_masks.items():
-            for word in effect.split():
-                words[word] = max(words.get(word, 0), mask.bit_count())
-        for word in synonyms.words:
-            words[word] = words.get(word, 0) + 2  # editors' terms are worth proposing
-        self.counts = words
-        self.sorted = sorted(words)
-        self.corrector = ListCorrector(self.sorted)
-        # The same misspellings come back ("plaquinel"); a long word costs milliseconds.
-        self.correct = lru_cache(maxsize=4096)(self._correct)
-
-    def __contains__(self, word: str) -> bool:
-        return word in self.counts
-
-    def completions(self, prefix: str, limit: int) -> list[str]:
-        start = bisect.bisect_left(self.sorted, prefix)
-        found = []
-        for word in self.sorted[start:]:
-            if not word.startswith(prefix):
-                break
-            found.append(word)
-        found.sort(key=lambda w: (-self.counts[w], len(w), w))
-        return found[:limit]
-
-    def _correct(self, word: str) -> str | None:
-        """The likeliest intended word: fewest edits, then most common in the guide."""
-        if len(word) < MIN_CORRECT or word in self.counts or not word.isalpha():
-            return None
-        maxdist = 1 if len(word) < 8 else 2
-        candidates = [w for _, w in self.corrector._suggestions(word, maxdist, 1) if w != word]
-        if not candidates:
-            return None
-        return min(candidates, key=lambda w: (edit_distance(word, w), -self.counts.get(w, 0), w))
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance with adjacent swaps counted as one edit."""
-    previous2: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 @dataclass
@@ -293,14 +251,25 @@ class Planner:
 class SearchContext:
     """Everything a search needs from the live generation and the editors' files."""
 
-    def __init__(self, snapshot: Snapshot, synonyms: Synonyms, notices: list[Notice]):
+    def __init__(self, snapshot: Snapshot, synonyms: Synonyms, notices: SafetyRules):
         self.snapshot = snapshot
         self.synonyms = synonyms
         self.notices = notices
 
     @cached_property
+    def notice_matcher(self) -> NoticeMatcher:
+        return NoticeMatcher(self.notices, self.vocabulary.known)
+
+    @cached_property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary(self.snapshot, self.synonyms)
+        snapshot = self.snapshot
+        words = dict(snapshot.vocabulary)
+        for effect, mask in snapshot.effect_masks.items():
+            for word in effect.split():
+                words[word] = max(words.get(word, 0), mask.bit_count())
+        for word in self.synonyms.words:
+            words[word] = words.get(word, 0) + 2  # editors' terms are worth proposing
+        return Vocabulary(words)
 
     @cached_property
     def planner(self) -> Planner:
@@ -346,6 +315,20 @@ class SearchContext:
                                         planner.analyzer(text, chars=True, mode="query")])
 
 
+def pinned_pages(snapshot: Snapshot, notice: Notice) -> list[PinnedPage]:
+    """The notice's pages that are in the guide, each with its section's heading."""
+    found = []
+    for address in notice.pages:
+        url, _, anchor = address.partition("#")
+        page = snapshot.page_by_url(url)
+        if page is None:
+            continue  # `lupus-guide check` reports it; the notice still shows
+        _, sections, _ = snapshot.result_fields(page["docnum"])
+        heading = next((h for a, h, _ in sections if anchor and a == anchor), "")
+        found.append(PinnedPage(page[schema.TITLE], address if heading else url, heading))
+    return found
+
+
 def _matching(snapshot: Snapshot, q: wq.Query) -> int:
     return query_mask(q, snapshot.masks, snapshot.all_mask)
 
@@ -379,7 +362,6 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
         "effects": params.effects + parsed.filters.get("effects", []),
     })
     typed = " ".join(parsed.words + [f'"{" ".join(p)}"' for p in parsed.phrases])
-    notice = notice_for(params.q, context.notices)
     corrected_query = None
     if not params.exact:
         corrections = context.planner.correct(parsed)
@@ -388,6 +370,15 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
             corrected_query = " ".join(
                 parsed.words + [f'"{" ".join(p)}"' for p in parsed.phrases]
             )
+    # Urgent help is matched on what was typed and on what it was corrected to.
+    match = context.notice_matcher.match(params.q[:max_chars], corrected_query or "")
+    notice = match.notice if match else None
+    pinned = pinned_pages(snapshot, notice) if notice else []
+    if notice is not None and notice.only_pinned:
+        # A crisis: the help and its pages, nothing a stray word happened to match.
+        return SearchResult(params=params, query=typed, corrected_query=None, total=0,
+                            hits=[], facets={name: [] for name in FACETS}, notice=notice,
+                            pinned=pinned, truncated=parsed.truncated, per_page=per_page)
     groups, group_queries = _plan(context, parsed)
     excluded = context.planner.excluded(parsed)
     fmask = filter_mask(snapshot, filters)
@@ -413,6 +404,7 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
         hits=hits,
         facets=facets,
         notice=notice,
+        pinned=pinned,
         relaxed=len(tiers) > 1,
         missing_words=missing_words,
         highlight_terms=_landing_words(groups, context.planner),
