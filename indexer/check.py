@@ -10,6 +10,7 @@ import textstat
 
 from indexer.build import parse_files, scan_content
 from indexer.page import Page, PageError
+from indexer.safety_check import safety_problems
 from indexer.sections import SECTIONS, SITE_PAGES_FOLDER
 
 MAX_GRADE = 9.0  # the bound every page is held to
@@ -99,6 +100,7 @@ def check_content(content_dir: Path) -> tuple[list[Page], list[Problem]]:
             problems.extend(_page_problems(result))
     problems.extend(_link_problems(pages))
     problems.extend(_duplicate_titles(pages))
+    problems.extend(Problem(*finding) for finding in safety_problems(content_dir, pages))
     if not any(p.path.startswith(SITE_PAGES_FOLDER + "/") for p in pages):
         problems.append(Problem(SITE_PAGES_FOLDER, "warning", "the site's own pages are missing"))
     problems.sort(key=lambda p: (p.level != "error", p.path, p.message))

@@ -149,6 +149,55 @@ def check(content_dir: Path | None, index_dir: Path | None, as_json: bool) -> No
 
 @main.command()
 @path_options
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+def notice(content_dir: Path | None, index_dir: Path | None, query: str, as_json: bool) -> None:
+    """Which urgent-help notice a search gets, and which trigger of safety.toml matched."""
+    # The read side does the matching; imported here only, so other commands stay light.
+    from guide_site.safety import NoticeMatcher
+    from guide_site.spelling import EVERYDAY_WORDS
+    from indexer.safety_file import SAFETY_FILE, SafetyFileError, parse_safety
+
+    settings = settings_for(content_dir, index_dir)
+    try:
+        rules = parse_safety((settings.content_dir / SAFETY_FILE).read_text("utf-8"))
+    except (OSError, SafetyFileError) as error:
+        fail(f"{SAFETY_FILE}: {error}")
+    known, corrected = EVERYDAY_WORDS.__contains__, ""
+    if generations.live_generation(settings.index_dir) is not None:
+        # With an index, the guide's own words and the search's spelling fixes count too,
+        # exactly as on the site.
+        from guide_site.search import SearchParams, search
+        from guide_site.state import AppState
+
+        state = AppState(settings)
+        context = state.search_context()
+        known = context.vocabulary.known
+        corrected = search(context, SearchParams(q=query)).corrected_query or ""
+        state.live.close()
+    match = NoticeMatcher(rules, known).match(query, corrected)
+    if as_json:
+        click.echo(json.dumps(None if match is None else {
+            **match.notice.as_dict(), "pages": list(match.notice.pages),
+            "trigger": match.trigger.text, "matched_text": match.text}, indent=1))
+        return
+    if match is None:
+        click.echo(f"no notice for {query!r}")
+        return
+    found = match.notice
+    click.echo(f"notice: {found.id} ({found.title})")
+    click.echo(f"trigger: {match.trigger.text!r}, matched in {match.text!r}")
+    click.echo(f"message: {found.message}")
+    for action in found.actions:
+        click.echo(f"  action: {action.label} [{action.region}] {action.href}")
+    for page in found.pages:
+        click.echo(f"  pinned: {page}")
+    if found.only_pinned:
+        click.echo("  only the pinned pages are shown, no other results")
+
+
+@main.command()
+@path_options
 def status(content_dir: Path | None, index_dir: Path | None) -> None:
     """The live generation, its pages per section, and changes not yet indexed."""
     settings = settings_for(content_dir, index_dir)

@@ -4,6 +4,7 @@ and the words a reader searched for marked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,9 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "
 SKIP_MARKING = ("a", "h1", "mark", "script", "style")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 WORD = re.compile(r"\w+")
+# <div data-urgent="crisis"></div>: where a page shows a notice of content/safety.toml.
+URGENT_BLOCK = re.compile(
+    r"""<(div|p|aside|section)\b[^>]*?\bdata-urgent=["']([a-z0-9-]+)["'][^>]*>\s*</\1>""")
 
 
 def _sanitize(article) -> None:
@@ -77,3 +81,12 @@ def mark_words(html: str, words: list[str]) -> str:
             string.insert_before(piece if not isinstance(piece, str) else NavigableString(piece))
         string.extract()
     return str(soup)
+
+
+def fill_urgent_blocks(html: str, render: Callable[[str], str | None]) -> str:
+    """Each urgent block replaced by `render(notice id)` (left as it is when that is None).
+    Done on every view rather than cached with the article, so an edit of safety.toml shows
+    on every page at once."""
+    if "data-urgent" not in html:
+        return html
+    return URGENT_BLOCK.sub(lambda m: render(m.group(2)) or m.group(0), html)

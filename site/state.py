@@ -9,13 +9,12 @@ from starlette.requests import Request
 
 from guide_site.content_file import ContentFile
 from guide_site.live_index import LiveIndex, Snapshot
-from guide_site.safety import Notice, parse_notices
 from guide_site.search import SearchContext
 from guide_site.synonyms import Synonyms, parse_synonyms
+from indexer.safety_file import SAFETY_FILE, SafetyRules, parse_safety
 from indexer.settings import Settings
 
 SYNONYMS_FILE = "synonyms.txt"
-SAFETY_FILE = "safety.toml"
 CONTEXTS_KEPT = 3  # the live generation's, the one being made ready, one spare
 
 
@@ -24,7 +23,7 @@ class AppState:
     settings: Settings
     live: LiveIndex = field(init=False)
     synonyms: ContentFile[Synonyms] = field(init=False)
-    notices: ContentFile[list[Notice]] = field(init=False)
+    notices: ContentFile[SafetyRules] = field(init=False)
     _contexts: dict[tuple, SearchContext] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
@@ -32,7 +31,7 @@ class AppState:
         content = self.settings.content_dir
         self.live = LiveIndex(self.settings.index_dir, prepare=self._prepare)
         self.synonyms = ContentFile(content / SYNONYMS_FILE, parse_synonyms, Synonyms())
-        self.notices = ContentFile(content / SAFETY_FILE, parse_notices, [])
+        self.notices = ContentFile(content / SAFETY_FILE, parse_safety, SafetyRules())
 
     def snapshot(self) -> Snapshot:
         return self.live.current()

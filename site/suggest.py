@@ -3,6 +3,7 @@ editors' terms that complete it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from whoosh import query as wq
@@ -10,7 +11,7 @@ from whoosh.support.charset import accent_map
 
 from guide_site.live_index import Snapshot
 from guide_site.query import clean_text
-from guide_site.search import SearchContext, SearchParams, search
+from guide_site.search import SearchContext, SearchParams, SearchResult, search
 from guide_site.synonyms import words_of
 from indexer import schema
 
@@ -35,11 +36,19 @@ def _titles_completing(snapshot: Snapshot, words: list[str]) -> list[dict]:
     return pages[:PAGES]
 
 
-def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> list[dict]:
+@dataclass
+class Suggestions:
+    items: list[dict] = field(default_factory=list)
+    result: SearchResult | None = None  # the search behind them (its notice, if any)
+
+
+def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggestions:
+    """What to offer for the words typed so far. An urgent notice comes first, as a row that
+    opens its first page; under a crisis notice, only its pages follow."""
     text, _ = clean_text(q, max_chars)
     words = words_of(text)
     if not words:
-        return []
+        return Suggestions()
     found: list[dict] = []
     seen: set[str] = set()
 
@@ -49,9 +58,20 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> list[di
             found.append({"text": label, "kind": kind, "url": url, "detail": detail})
 
     snapshot = context.snapshot
+    result = search(context, SearchParams(q=text), per_page=PAGES, max_chars=max_chars)
+    notice = result.notice
+    if notice is not None:
+        # The notice itself is the first row; it opens the page that helps most.
+        first = result.pinned[0] if result.pinned else None
+        add(notice.title, "help", first.url if first else "/search?" + urlencode({"q": text}),
+            first.title if first else "")
+        for pinned in result.pinned[1:]:
+            add(pinned.title if not pinned.heading else f"{pinned.title} › {pinned.heading}",
+                "page", pinned.url)
+        if notice.only_pinned:
+            return Suggestions(found, result)
     for page in _titles_completing(snapshot, words):
         add(page[schema.TITLE], "page", page[schema.URL], page[schema.SECTION_TITLE])
-    result = search(context, SearchParams(q=text), per_page=PAGES, max_chars=max_chars)
     for hit in result.hits:
         add(hit.title, "page", hit.url, hit.section_title)
     for effect, mask in sorted(snapshot.effect_masks.items(), key=lambda e: -e[1].bit_count()):
@@ -61,4 +81,4 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> list[di
     for term in sorted(context.synonyms.by_term, key=len):
         if _completes(term, words):
             add(term, "search", "/search?" + urlencode({"q": term}))
-    return found
+    return Suggestions(found, result)

@@ -82,9 +82,10 @@ def test_staff_query_syntax(client: TestClient) -> None:
 
 def test_safety_notices(client: TestClient) -> None:
     urgent = client.get("/api/search", params={"q": "swelling of my face and trouble breathing"})
-    assert urgent.json()["notice"]["id"] == "emergency"
+    assert urgent.json()["notice"]["id"] == "allergic-reaction"
     crisis = client.get("/api/search", params={"q": "i want to kill myself"}).json()
-    assert crisis["notice"]["id"] == "crisis" and "988" in crisis["notice"]["message"]
+    assert crisis["notice"]["id"] == "crisis"
+    assert "tel:988" in [a["href"] for a in crisis["notice"]["actions"]]
     assert client.get("/api/search", params={"q": "hair loss"}).json()["notice"] is None
     html = client.get("/search", params={"q": "chest pain"}).text
     assert 'role="alert"' in html

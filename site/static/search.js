@@ -11,6 +11,8 @@
   const form = document.querySelector("form[data-instant]");
   const input = form && form.querySelector("#q");
   const list = document.getElementById("suggestions");
+  const panel = document.getElementById("suggest-panel"); // the list, under an urgent notice
+  const noticeBox = document.getElementById("suggest-notice");
   const results = document.getElementById("search-results"); // only on /search
   const announcer = document.getElementById("announcer");
 
@@ -103,23 +105,61 @@
 
   function openList() {
     list.hidden = false;
+    if (panel) panel.hidden = false;
     input.setAttribute("aria-expanded", "true");
   }
 
   function closeList() {
     if (!list) return;
     list.hidden = true;
+    if (panel) panel.hidden = true;
     input.setAttribute("aria-expanded", "false");
     setActive(-1);
   }
 
-  function showSuggestions(found, text) {
+  /** An urgent notice's call actions, shown above the suggestions (real tel:/sms: links a
+      phone can tap; the notice's own row in the list opens its help page). */
+  function showNotice(notice) {
+    if (!noticeBox) return;
+    if (!notice) {
+      noticeBox.hidden = true;
+      noticeBox.replaceChildren();
+      return;
+    }
+    const title = document.createElement("p");
+    title.className = "notice-title";
+    title.textContent = notice.title;
+    const actions = document.createElement("ul");
+    actions.className = "call-actions";
+    actions.setAttribute("aria-label", "Ways to get help now");
+    for (const action of notice.actions) {
+      const link = document.createElement("a");
+      link.href = action.href;
+      link.className = /^(tel|sms):/.test(action.href) ? "call-action phone" : "call-action";
+      const label = document.createElement("span");
+      label.className = "call-label";
+      label.textContent = action.label;
+      const region = document.createElement("span");
+      region.className = "call-region";
+      region.textContent = action.region;
+      link.append(label, " ", region);
+      const item = document.createElement("li");
+      item.append(link);
+      actions.append(item);
+    }
+    noticeBox.replaceChildren(title, actions);
+    noticeBox.hidden = false;
+  }
+
+  function showSuggestions(found, text, notice = null) {
     items = found;
     itemsFor = text;
+    showNotice(notice);
     list.replaceChildren(...found.map((item, i) => {
       const option = document.createElement("li");
       option.id = `suggestion-${i}`;
       option.setAttribute("role", "option");
+      if (item.kind === "help") option.className = "help";
       option.setAttribute("aria-selected", "false");
       const text = document.createElement("span");
       text.className = "text";
@@ -127,7 +167,8 @@
       const kind = document.createElement("span");
       kind.className = "kind";
       const label = !item.kind || item.kind === "page" ? ""
-        : item.kind[0].toUpperCase() + item.kind.slice(1);
+        : item.kind === "help" ? "Get help"
+          : item.kind[0].toUpperCase() + item.kind.slice(1);
       kind.textContent = [label, item.detail].filter(Boolean).join(" · ");
       option.append(text, " ", kind);
       return option;
@@ -135,7 +176,8 @@
     setActive(-1);
     if (found.length) {
       openList();
-      announce(`${found.length} ${found.length === 1 ? "suggestion" : "suggestions"} available`);
+      const count = `${found.length} ${found.length === 1 ? "suggestion" : "suggestions"} available`;
+      announce(notice ? `${notice.title}. ${count}` : count);
     } else {
       closeList();
       announce("No suggestions");
@@ -167,7 +209,7 @@
     // Drop an answer for words no longer in the box, or one arriving after the user left it.
     if (data && wanted && text === input.value && document.activeElement === input) {
       wanted = false;
-      showSuggestions(data.suggestions, text);
+      showSuggestions(data.suggestions, text, data.notice || null);
     }
   }
 
@@ -308,8 +350,9 @@
       typingEntry = false; // the next edit gets its own history entry
     });
 
-    // Keep focus in the box while an option is clicked, then follow the option.
+    // Keep focus in the box while an option or a call link is clicked, then follow it.
     list.addEventListener("pointerdown", (event) => event.preventDefault());
+    if (noticeBox) noticeBox.addEventListener("pointerdown", (event) => event.preventDefault());
     list.addEventListener("click", (event) => {
       const option = event.target.closest("[role=option]");
       if (option) openSuggestion(Number(option.id.replace("suggestion-", "")));

@@ -8,9 +8,9 @@ from collections import defaultdict
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from guide_site.article import article_html, mark_words
+from guide_site.article import article_html, fill_urgent_blocks, mark_words
 from guide_site.state import app_state
-from guide_site.views.common import effect_slug, html_and_json
+from guide_site.views.common import TEMPLATES, effect_slug, html_and_json
 from indexer import schema
 from indexer.side_effects import BODY_SYSTEMS
 
@@ -39,6 +39,7 @@ def page_data(request: Request, url: str) -> dict:
     words = request.query_params.get("highlight", "").split()[:MAX_MARKED_WORDS]
     if words:
         html = mark_words(html, words)
+    html = fill_urgent_blocks(html, lambda notice_id: _urgent_block(state, notice_id))
     sections = json.loads(fields.get(schema.SECTIONS_JSON) or "[]")
     headings = [{"text": heading, "anchor": anchor} for anchor, heading, _ in sections if anchor]
     return {
@@ -57,6 +58,15 @@ def page_data(request: Request, url: str) -> dict:
         "related": _related(snapshot, page, fields),
         "highlight": " ".join(words),
     }
+
+
+def _urgent_block(state, notice_id: str) -> str | None:
+    """The shared wording of an urgent notice, as a page shows it (no pinned pages)."""
+    notice = state.notices.get().notice(notice_id)
+    if notice is None:
+        return None  # `lupus-guide check` reports the unknown id
+    macro = TEMPLATES.env.get_template("_notice.html").module.notice_box
+    return str(macro(notice.as_dict(), level=0, role="note", pages=False))
 
 
 def _side_effects(pairs: list[list[str]]) -> list[dict]:

@@ -54,6 +54,14 @@ def _facets_view(result: SearchResult, filters: dict[str, list[str]], q: str) ->
     return out
 
 
+def notice_data(result: SearchResult) -> dict | None:
+    """The urgent notice with its actions and pinned pages (the same in HTML and JSON)."""
+    if result.notice is None:
+        return None
+    return {**result.notice.as_dict(), "pages": [p.as_dict() for p in result.pinned],
+            "only_pinned": result.notice.only_pinned}
+
+
 def search_data(request: Request) -> dict:
     state = app_state(request)
     params = search_params(request)
@@ -104,7 +112,7 @@ def search_data(request: Request) -> dict:
         "facets": _facets_view(result, filters, q),
         "filters": filters,
         "chips": chips,
-        "notice": result.notice.as_dict() if result.notice else None,
+        "notice": notice_data(result),
         "relaxed": result.relaxed,
         "missing_words": result.missing_words,
         "highlight": " ".join(result.highlight_terms),
@@ -126,5 +134,7 @@ async def search_api(request: Request) -> Response:
 async def suggest_api(request: Request) -> Response:
     state = app_state(request)
     q = request.query_params.get("q", "")
-    items = suggestions(state.search_context(), q, max_chars=state.settings.max_query_chars)
-    return json_response({"query": q[: state.settings.max_query_chars], "suggestions": items})
+    found = suggestions(state.search_context(), q, max_chars=state.settings.max_query_chars)
+    return json_response({"query": q[: state.settings.max_query_chars],
+                          "notice": notice_data(found.result) if found.result else None,
+                          "suggestions": found.items})
