@@ -13,7 +13,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from guide_site.relevance import evaluate, load_queries
+from guide_site.relevance import evaluate, evaluate_safety, load_queries, load_safety_cases
 from guide_site.state import AppState
 from indexer.build import build_index
 from indexer.settings import load_settings
@@ -25,12 +25,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--queries", type=Path, default=ROOT / "tests/relevance/queries.tsv")
+    parser.add_argument("--safety", type=Path, default=ROOT / "tests/relevance/safety.tsv")
     parser.add_argument("--show", type=int, default=3, help="list queries ranked worse than this")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as index_dir:
         build_index(args.content, Path(index_dir))
         state = AppState(load_settings().with_paths(args.content, Path(index_dir)))
         report = evaluate(state.search_context(), load_queries(args.queries))
+        safety = evaluate_safety(state.search_context(), load_safety_cases(args.safety))
         state.live.close()
     print(f"queries      {len(report.outcomes)}")
     print(f"success@1    {report.success_at_1:.3f}")
@@ -50,6 +52,14 @@ def main() -> int:
         rank = outcome.rank or "-"
         print(f"  [{rank}] {outcome.judged.query!r} wants {outcome.judged.expected[0]};"
               f" got {outcome.ranked[:3]}")
+    print(f"\nsafety notices ({args.safety.name})")
+    print(f"urgent caught        {safety.caught:.3f} of {len(safety.urgent)}"
+          " (the right kind of notice)")
+    print(f"false alarms         {safety.false_alarms:.3f} of {len(safety.ordinary)}"
+          " ordinary searches")
+    for outcome in safety.misses():
+        wanted = " or ".join(outcome.case.expected) or "no notice"
+        print(f"  {outcome.case.query!r} wants {wanted}; got {outcome.got or 'no notice'}")
     return 0
 
 

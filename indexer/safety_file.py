@@ -34,15 +34,16 @@ ID = re.compile(r"[a-z][a-z0-9-]*")
 # in my chest" and "chest pain" are the same two words side by side.
 FILLER = frozenset(
     """a an the i im ive me my mine is am are was were be been it its this that these those
-    just really so very too to of in on at for and or with like feel feeling felt feels
-    some bit kind sort lot lots rn please pls plz currently literally""".split()
+    just really so very to of in at for and or with like feel feeling felt feels some bit
+    kind sort rn please pls plz currently literally""".split()
 )
 # Forms Porter's stemmer does not bring together.
 IRREGULAR = {
     "dying": "die", "died": "die", "dies": "die", "dead": "die",
     "bled": "bleed", "took": "take", "taken": "take", "taking": "take",
+    "ate": "ate",  # Porter makes it "at"
     "threw": "throw", "thrown": "throw", "peed": "pee", "peeing": "pee", "pees": "pee",
-    "ate": "eat", "swallowed": "swallow", "swolen": "swollen", "swelled": "swell",
+    "swallowed": "swallow", "swolen": "swollen", "swelled": "swell",
     "breath": "breath", "breathe": "breath", "breathing": "breath", "breaths": "breath",
     "cannot": "cant", "couldnt": "cant", "unable": "cant",
 }
@@ -61,12 +62,16 @@ class Action:
         return {"label": self.label, "href": self.href, "region": self.region}
 
 
+Alternative = tuple[str, ...]  # word keys side by side: ("vomit",) or ("be", "sick")
+
+
 @dataclass(frozen=True)
 class Trigger:
-    """Words that must all appear close together; each slot holds alternatives (word keys)."""
+    """Words that must all appear close together. Each slot holds alternatives; an
+    alternative is one word, or several written with "+" that must stand side by side."""
 
     text: str
-    slots: tuple[frozenset[str], ...]
+    slots: tuple[frozenset[Alternative], ...]
 
 
 @dataclass(frozen=True)
@@ -121,13 +126,19 @@ def word_key(word: str) -> str:
     return IRREGULAR.get(word, stem(word))
 
 
+def _alternative(text: str) -> Alternative:
+    words = words_of(text.replace("+", " "))
+    if len(words) == 1 and words[0] in FILLER:
+        return ()  # a little word alone counts for nothing; inside "a+b" it is kept
+    return tuple(word_key(w) for w in words)
+
+
 def _trigger(text: str) -> Trigger:
     slots = []
     for part in text.lower().split():
-        alternatives = [w for alt in part.split("|") for w in words_of(alt)]
-        keys = frozenset(word_key(w) for w in alternatives if w not in FILLER)
-        if keys:
-            slots.append(keys)
+        alternatives = frozenset(a for a in map(_alternative, part.split("|")) if a)
+        if alternatives:
+            slots.append(alternatives)
     return Trigger(text, tuple(slots))
 
 
@@ -222,5 +233,5 @@ def parse_safety(text: str) -> SafetyRules:
     if duplicate:
         raise SafetyFileError(f"notice id {duplicate!r} is used twice")
     words = frozenset(w for n in notices for t in n.triggers for w in words_of(
-        t.text.replace("|", " ")) if w not in FILLER)
+        t.text.replace("|", " ").replace("+", " ")) if w not in FILLER)
     return SafetyRules(tuple(notices), words)

@@ -78,5 +78,65 @@ def evaluate(context: SearchContext, queries: list[Judged]) -> Report:
     report = Report()
     for judged in queries:
         result = search(context, SearchParams(q=judged.query), per_page=DEPTH)
-        report.outcomes.append(Outcome(judged, [hit.url for hit in result.hits]))
+        # An urgent notice's pages are what a person sees first.
+        pinned = [page.url.partition("#")[0] for page in result.pinned]
+        ranked = pinned + [hit.url for hit in result.hits if hit.url not in pinned]
+        report.outcomes.append(Outcome(judged, ranked[:DEPTH]))
+    return report
+
+
+@dataclass(frozen=True)
+class UrgentCase:
+    query: str
+    expected: tuple[str, ...]  # acceptable notice ids; () for an ordinary search
+    style: str
+
+
+@dataclass
+class SafetyOutcome:
+    case: UrgentCase
+    got: str | None  # the notice id the search showed
+
+
+@dataclass
+class SafetyReport:
+    """Urgent searches caught with the right kind of notice, and false alarms."""
+
+    outcomes: list[SafetyOutcome] = field(default_factory=list)
+
+    @property
+    def urgent(self) -> list[SafetyOutcome]:
+        return [o for o in self.outcomes if o.case.expected]
+
+    @property
+    def ordinary(self) -> list[SafetyOutcome]:
+        return [o for o in self.outcomes if not o.case.expected]
+
+    @property
+    def caught(self) -> float:
+        urgent = self.urgent
+        return sum(1 for o in urgent if o.got in o.case.expected) / max(1, len(urgent))
+
+    @property
+    def false_alarms(self) -> float:
+        ordinary = self.ordinary
+        return sum(1 for o in ordinary if o.got is not None) / max(1, len(ordinary))
+
+    def misses(self) -> list[SafetyOutcome]:
+        return [o for o in self.outcomes
+                if (o.got not in o.case.expected if o.case.expected else o.got is not None)]
+
+
+def load_safety_cases(path: Path) -> list[UrgentCase]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return [UrgentCase(r["query"], tuple(e for e in r["expected"].split() if e != "none"),
+                           r.get("style", "")) for r in rows if r.get("query")]
+
+
+def evaluate_safety(context: SearchContext, cases: list[UrgentCase]) -> SafetyReport:
+    report = SafetyReport()
+    for case in cases:
+        result = search(context, SearchParams(q=case.query), per_page=1)
+        report.outcomes.append(SafetyOutcome(case, result.notice.id if result.notice else None))
     return report

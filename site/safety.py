@@ -1,36 +1,40 @@
 """Which urgent-help notice a search gets: its triggers matched on intent, not exact phrases.
 
 A frightened person types "cant breath", "pain in my chest", "kill my self" or "suicde". So a
-search is normalised the way the triggers are (case, apostrophes, filler words, word forms),
+search is normalised the way the triggers are (case, apostrophes, little words, word forms),
 split and joined words are both tried ("my self" / "myself", "selfharm" / "self harm"), and a
-word the guide and everyday English do not know is compared with the triggers' own words
-(one edit from five letters, two from eight). A trigger's words may come in any order with a
-few words between them. The notices' vocabulary is small, so this costs microseconds.
+word that neither the guide nor everyday English knows is compared with the triggers' own
+words, by sound ("anafalaxis" / "anaphylaxis") and by spelling (one slip from five letters,
+two from eight). A trigger's words may come in any order with a few words between them. The
+notices' vocabulary is small, so all of this costs microseconds a search.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations, product
+from itertools import combinations, pairwise, product
 
 from guide_site.spelling import edit_distance
-from indexer.safety_file import FILLER, Notice, SafetyRules, Trigger, word_key, words_of
+from indexer.safety_file import (
+    FILLER,
+    Alternative,
+    Notice,
+    SafetyRules,
+    Trigger,
+    word_key,
+    words_of,
+)
 
 GAP = 3  # other words allowed between a trigger's words
 FUZZY_FROM = 5  # letters a word needs before a one-letter slip is forgiven
 FUZZY_TWO_FROM = 8  # ... and a two-letter one
 MAX_WORDS = 40  # of a search, for matching (a pasted essay is cut)
 MAX_PLACES = 8  # places tried for each of a trigger's words (bounds the work on repeats)
-
-
-@dataclass(frozen=True)
-class Token:
-    keys: frozenset[str]  # the word's key, and the keys of trigger words it may misspell
-    position: int  # among words that count (fillers share the next word's position)
-    first: int  # index of its first word (a joined pair covers two)
-    last: int
+Slots = tuple[frozenset[Alternative], ...]
+Span = tuple[int, int]  # first and last word of a search that a trigger's word stands on
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,37 @@ class NoticeMatch:
     text: str  # the search (as typed or as corrected) that matched
 
 
+def sound(word: str) -> str:
+    """A word as it sounds, roughly: "anaphylaxis" and "anafalaxis" come closer."""
+    word = word.replace("ph", "f").replace("ck", "k").replace("ae", "e").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
 def _deletes(word: str, depth: int) -> set[str]:
     found, edge = {word}, {word}
     for _ in range(depth):
         edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
         found |= edge
     return found
+
+
+@dataclass(frozen=True)
+class Words:
+    """A search as the matcher sees it: each word's keys, each pair's joined key, and where
+    each word stands among the words that count."""
+
+    keys: tuple[frozenset[str], ...]
+    joined: tuple[frozenset[str], ...]  # word i and word i + 1 read as one word
+    positions: tuple[int, ...]  # little words share the position of the next word
+
+    def spans(self, alternative: Alternative) -> list[Span]:
+        size, found = len(alternative), []
+        for i in range(len(self.keys) - size + 1):
+            if all(alternative[j] in self.keys[i + j] for j in range(size)):
+                found.append((i, i + size - 1))
+            if size == 1 and i < len(self.joined) and alternative[0] in self.joined[i]:
+                found.append((i, i + 1))  # "my self" for "myself"
+        return found
 
 
 class NoticeMatcher:
@@ -57,74 +86,84 @@ class NoticeMatcher:
         self.known = known
         self._triggers = [(n, [_variants(t) for t in n.triggers],
                            [_variants(t) for t in n.unless]) for n in rules.notices]
-        # Near-miss lookup (symmetric deletes): a word and a trigger word within two edits
-        # share a form with up to two letters deleted.
+        # Near misses (symmetric deletes on how words sound): a word and a trigger word
+        # within two slips share a form with up to two letters deleted.
+        self._keys = frozenset(word_key(w) for w in rules.words)
         self._near: dict[str, set[str]] = {}
         for word in rules.words:
-            if len(word) >= FUZZY_FROM - 1:
-                for form in _deletes(word, 2 if len(word) >= FUZZY_TWO_FROM - 1 else 1):
+            sounds = sound(word)
+            if len(sounds) >= FUZZY_FROM - 1:
+                depth = 2 if len(sounds) >= FUZZY_TWO_FROM - 1 else 1
+                for form in _deletes(sounds, depth):
                     self._near.setdefault(form, set()).add(word)
         self.fuzzy = lru_cache(maxsize=8192)(self._fuzzy)
 
     def _fuzzy(self, word: str) -> frozenset[str]:
         """Keys of the trigger words `word` may be a misspelling of."""
-        if len(word) < FUZZY_FROM or word in self.rules.words or self.known(word):
+        if (len(word) < FUZZY_FROM or word in self.rules.words or self.known(word)
+                or word_key(word) in self._keys):  # a form of a notice's word: no slip
             return frozenset()
+        said = sound(word)
         limit = 2 if len(word) >= FUZZY_TWO_FROM else 1
-        candidates = {c for form in _deletes(word, limit) for c in self._near.get(form, ())}
+        candidates = {c for form in _deletes(said, limit) for c in self._near.get(form, ())}
         return frozenset(word_key(c) for c in candidates
-                         if abs(len(c) - len(word)) <= limit and edit_distance(word, c) <= limit)
+                         if edit_distance(said, sound(c)) <= limit)
 
-    def tokens(self, text: str) -> list[Token]:
+    def words(self, text: str) -> Words:
         words = words_of(text)[:MAX_WORDS]
         positions, count = [], 0
         for word in words:
             positions.append(count)
             count += word not in FILLER
-        tokens = []
-        for i, word in enumerate(words):
-            keys = {word_key(word)} | self.fuzzy(word)
-            tokens.append(Token(frozenset(keys), positions[i], i, i))
-            if i + 1 < len(words):  # "my self" is "myself"; "self harm" also "selfharm"
-                joined = words[i] + words[i + 1]
-                tokens.append(Token(frozenset({word_key(joined)}), positions[i + 1], i, i + 1))
-        return tokens
+        keys = tuple(frozenset({word_key(w)} | self.fuzzy(w)) for w in words)
+        # Two ways to read a pair as one word: "nose bleed" as the word "nosebleed" (whose
+        # stem is "noseblee") and as the keys "nose" + "bleed" (a trigger's slots joined).
+        joined = tuple(frozenset({word_key(a + b), word_key(a) + word_key(b)})
+                       for a, b in pairwise(words))
+        return Words(keys, joined, tuple(positions))
 
     def match(self, *texts: str) -> NoticeMatch | None:
         """The first notice (in file order) with a trigger in the first text that has one."""
         for text in dict.fromkeys(t for t in texts if t and t.strip()):
-            tokens = self.tokens(text)
+            words = self.words(text)
             for notice, triggers, unless in self._triggers:
-                if any(_matches(v, tokens) for variants in unless for v in variants):
+                if any(_matches(v, words) for variants in unless for v in variants):
                     continue
                 for trigger, variants in zip(notice.triggers, triggers, strict=True):
-                    if any(_matches(v, tokens) for v in variants):
+                    if any(_matches(v, words) for v in variants):
                         return NoticeMatch(notice, trigger, text)
         return None
 
 
-def _variants(trigger: Trigger) -> list[tuple[frozenset[str], ...]]:
-    """The trigger's slots, and each pair of neighbouring slots written as one word."""
+def _variants(trigger: Trigger) -> list[Slots]:
+    """The trigger's slots, and each pair of neighbouring one-word slots written as one
+    word ("self harm" also as "selfharm")."""
     slots = trigger.slots
     found = [slots]
     for i in range(len(slots) - 1):
-        joined = frozenset(word_key(a + b) for a in slots[i] for b in slots[i + 1])
-        found.append((*slots[:i], joined, *slots[i + 2:]))
+        # Keys side by side, not the stem of the two words: Porter would read "daughter" +
+        # "ate" as "daughterate" and cut it back to "daughter".
+        joined = frozenset((a[0] + b[0],) for a in slots[i] for b in slots[i + 1]
+                           if len(a) == 1 and len(b) == 1)
+        if joined:
+            found.append((*slots[:i], joined, *slots[i + 2:]))
     return found
 
 
-def _matches(slots: tuple[frozenset[str], ...], tokens: list[Token]) -> bool:
-    """Every slot found in a different word, all within a short stretch of the search."""
-    options = []
+def _matches(slots: Slots, words: Words) -> bool:
+    """Every slot found on words of its own, all within a short stretch of the search."""
+    options: list[list[Span]] = []
     for slot in slots:
-        found = [t for t in tokens if t.keys & slot][:MAX_PLACES]
+        found = sorted({span for alternative in slot for span in words.spans(alternative)})
         if not found:
             return False
-        options.append(found)
+        options.append(found[:MAX_PLACES])
     width = len(slots) - 1 + GAP
+    where = words.positions
     for chosen in product(*options):
-        if max(t.position for t in chosen) - min(t.position for t in chosen) > width:
+        if max(where[last] for _, last in chosen) - min(where[first] for first, _ in chosen) \
+                > width:
             continue
-        if all(a.last < b.first or b.last < a.first for a, b in combinations(chosen, 2)):
+        if all(a[1] < b[0] or b[1] < a[0] for a, b in combinations(chosen, 2)):
             return True
     return False
