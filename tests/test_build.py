@@ -21,24 +21,26 @@ from indexer.build import build_index, update_index
 from .conftest import CONTENT, FIXTURES
 
 IVIG_PAIRS = [
-    ["Dermatologic", "rash"],
-    ["Dermatologic", "mild skin reaction at the injection site"],
+    ["Neurologic", "headache"],
+    ["Neurologic", "dizziness"],
+    ["Neurologic", "aseptic meningitis"],
+    ["Other", "fever"],
+    ["Other", "chill"],
+    ["Other", "flushing"],
+    ["Other", "tiredness"],
     ["Gastrointestinal", "abdominal cramp"],
     ["Gastrointestinal", "nausea"],
     ["Gastrointestinal", "vomiting"],
-    ["Musculoskeletal", "chest pain"],
     ["Musculoskeletal", "back pain"],
     ["Musculoskeletal", "hip pain"],
     ["Musculoskeletal", "muscle pain"],
     ["Musculoskeletal", "joint pain"],
-    ["Neurologic", "anxiety"],
-    ["Neurologic", "chill"],
-    ["Neurologic", "dizziness"],
-    ["Neurologic", "fever"],
-    ["Neurologic", "headache"],
-    ["Other", "chest tightness"],
-    ["Other", "difficulty breathing"],
-    ["Other", "burning sensation in the head"],
+    ["Dermatologic", "rash"],
+    ["Dermatologic", "skin reaction at the needle site"],
+    ["Mood", "anxiety"],
+    ["Cardiovascular", "blood clot"],
+    ["Kidney and Urinary", "kidney failure"],
+    ["Blood", "hemolysis"],
 ]
 
 
@@ -73,7 +75,8 @@ def test_ivig_side_effect_pairs_in_the_index(guide_index: Path) -> None:
     assert json.loads(document[schema.PAIRS_JSON]) == IVIG_PAIRS
     assert "headache" in document[schema.SIDE_EFFECT].split(",")
     assert document[schema.BODY_SYSTEM].split(",") == [
-        "Dermatologic", "Gastrointestinal", "Musculoskeletal", "Neurologic", "Other"]
+        "Blood", "Cardiovascular", "Dermatologic", "Gastrointestinal", "Kidney and Urinary",
+        "Mood", "Musculoskeletal", "Neurologic", "Other"]
 
 
 def test_every_page_of_the_guide_is_indexed(guide_index: Path) -> None:
