@@ -66,7 +66,7 @@ def _urgent_block(state, notice_id: str) -> str | None:
     if notice is None:
         return None  # `lupus-guide check` reports the unknown id
     macro = TEMPLATES.env.get_template("_notice.html").module.notice_box
-    return str(macro(notice.as_dict(), level=0, role="note", pages=False))
+    return str(macro(notice.as_dict(), level=0, role="note", pages=False, compact=True))
 
 
 def _side_effects(pairs: list[list[str]]) -> list[dict]:
