@@ -9,6 +9,7 @@ from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
 
 from indexer.page import Page
+from indexer.side_effects import default_label
 
 # Whoosh's English stop words plus the filler patients type around what they mean
 # ("what should i do about my ..."), so extra words neither block nor skew a match.
@@ -87,6 +88,7 @@ TITLE_WORDS, SYSTEM_EFFECT, LINKS_JSON = "title_words", "system_effect", "links"
 # Review dates as ISO dates ("" when the page has none), Sources as JSON [[title, url]],
 # the page's place in its section listing (absent when it sets none).
 LAST_REVIEWED, NEXT_REVIEW, SOURCES_JSON, ORDER = "last_reviewed", "next_review", "sources", "order"
+EFFECT_LABELS_JSON = "effect_labels"  # JSON {effect key: label as the page wrote it}
 PAIR_SEPARATOR = "|"
 
 # Where a query's words count most: title and keywords above side effects, above headings,
@@ -134,7 +136,16 @@ def build_schema() -> fields.Schema:
         next_review=fields.STORED(),
         sources=fields.STORED(),
         order=fields.STORED(),
+        effect_labels=fields.STORED(),
     )
+
+
+def _effect_labels(page: Page) -> dict[str, str]:
+    """Each listed effect's label, the page's first spelling of it."""
+    labels: dict[str, str] = {}
+    for effect in page.side_effects:
+        labels.setdefault(effect.effect, effect.label or default_label(effect.effect))
+    return labels
 
 
 def page_document(page: Page) -> dict:
@@ -166,4 +177,5 @@ def page_document(page: Page) -> dict:
         NEXT_REVIEW: page.next_review.isoformat() if page.next_review else "",
         SOURCES_JSON: json.dumps([[s.title, s.url] for s in page.sources]),
         ORDER: page.order,  # None: not stored
+        EFFECT_LABELS_JSON: json.dumps(_effect_labels(page)),
     }
