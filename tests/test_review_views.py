@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from guide_site.app import create_app
+from guide_site.state import AppState
 from guide_site.wording import counted, date_in_words
 from indexer.build import build_index
 from indexer.settings import load_settings
@@ -244,3 +246,18 @@ def test_search_facets_chips_and_results_use_labels(client: TestClient) -> None:
     # A label typed in the address is understood as its key.
     by_label = client.get("/api/search", params={"q": "testamab", "system": "Skin"}).json()
     assert by_label["filters"]["systems"] == ["Dermatologic"] and by_label["total"] == 1
+
+
+def test_a_page_becomes_due_on_the_day_after_its_review_date_despite_caches(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "/treating-lupus/testamab"  # next review 2027-12-01
+    monkeypatch.setattr(AppState, "today", lambda self: date(2027, 12, 1))
+    first = client.get(url)
+    assert soup(first).select_one(".review-due") is None
+    etag = first.headers["etag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    monkeypatch.setattr(AppState, "today", lambda self: date(2027, 12, 2))
+    later = client.get(url, headers={"if-none-match": etag})
+    assert later.status_code == 200 and later.headers["etag"] != etag
+    assert soup(later).select_one(".review-due") is not None
+    assert client.get("/api/pages" + url).json()["review_due"] is True

@@ -60,7 +60,7 @@ def page_data(request: Request, url: str) -> dict:
         "last_reviewed": last_reviewed,
         "next_review": next_review,
         # Past its next review, a page is still served, with a calm note saying so.
-        "review_due": next_review is not None and next_review < date.today().isoformat(),
+        "review_due": next_review is not None and next_review < state.today().isoformat(),
         "sources": sources,
         "headings": headings,
         "html": html,
