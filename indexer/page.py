@@ -6,7 +6,7 @@ import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
@@ -28,6 +28,11 @@ CHROME_HINTS = re.compile(
     re.I,
 )
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([a-zA-Z0-9_.:-]+)""", re.I)
+# Review metadata in the page's head (content/README.md, "Review dates and sources").
+LAST_REVIEWED_META, NEXT_REVIEW_META, ORDER_META = "last-reviewed", "next-review", "order"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,6}$")
+SOURCES_ANCHOR = "sources"  # <h2 id="sources">, or an h2 whose text is "Sources"
 
 
 class PageError(Exception):
@@ -60,6 +65,14 @@ class Section:
     text: str
 
 
+@dataclass(frozen=True)
+class Source:
+    """One entry of a page's Sources list: the link text ("Publisher: title") and address."""
+
+    title: str
+    url: str  # "" when the entry has no link (`lupus-guide check` reports it)
+
+
 @dataclass
 class Page:
     path: str  # relative to the content folder, with "/" separators
@@ -80,6 +93,10 @@ class Page:
     modified: datetime
     content_hash: str
     warnings: list[str] = field(default_factory=list)
+    last_reviewed: date | None = None
+    next_review: date | None = None
+    sources: list[Source] = field(default_factory=list)
+    order: int | None = None  # place in its section's listing; lower first, None after
 
     @property
     def body_systems(self) -> list[str]:
@@ -189,6 +206,69 @@ def assign_anchors(article: Tag) -> None:
         heading["id"] = anchor
 
 
+def review_date(value: str, name: str) -> tuple[date | None, str | None]:
+    """A review meta's date (YYYY-MM-DD), or None and a warning naming the bad value."""
+    if not value:
+        return None, None
+    try:
+        if _ISO_DATE.match(value):
+            return date.fromisoformat(value), None
+    except ValueError:
+        pass
+    return None, f'{name} date {value!r} is not a date in the form YYYY-MM-DD, like "2026-12-01"'
+
+
+def page_order(value: str) -> tuple[int | None, str | None]:
+    """The `order` meta as a whole number, or None and a warning naming the bad value."""
+    if not value:
+        return None, None
+    if _WHOLE_NUMBER.match(value):
+        return int(value), None
+    return None, f"order {value!r} is not a whole number"
+
+
+def is_sources_heading(name: str, anchor: str, text: str) -> bool:
+    """Whether a heading starts the Sources section: an h2 with the id "sources" or the
+    text "Sources"."""
+    return name == "h2" and (
+        anchor == SOURCES_ANCHOR or text.rstrip(":").strip().casefold() == SOURCES_ANCHOR
+    )
+
+
+def _holds_section_heading(node: Tag) -> bool:
+    return node.name in ("h1", "h2") or any(
+        type(d) is Tag and d.name in ("h1", "h2") for d in node.descendants)
+
+
+def take_sources(article: Tag) -> list[Source]:
+    """Remove the Sources section (its h2 and what follows up to the next h1 or h2) from
+    the article, so it is neither indexed text nor checked as internal links, and return
+    its list entries. Run after `assign_anchors`, so other headings keep the anchors the
+    site gives them."""
+    sources: list[Source] = []
+    for heading in _tags(article, "h2"):
+        if heading.decomposed or not is_sources_heading(
+                heading.name, str(heading.get("id", "")), _text(heading)):
+            continue
+        part: list[Tag | NavigableString] = [heading]
+        for sibling in heading.next_siblings:
+            if type(sibling) is Tag and _holds_section_heading(sibling):
+                break
+            part.append(sibling)
+        for node in part:
+            if type(node) is not Tag:
+                continue
+            for item in _tags(node, "li"):
+                link = next((a for a in _tags(item, "a") if a.get("href") is not None), None)
+                title = (_text(link) if link is not None else "") or _text(item)
+                url = str(link["href"]).strip() if link is not None else ""
+                if title or url:
+                    sources.append(Source(title, url))
+        for node in part:
+            node.extract()
+    return sources
+
+
 def _heading_of(node: NavigableString) -> Tag | None:
     """The h1-h3 a string is in: `find_parent(HEADING_TAGS)`, without building a bs4
     filter for every string of the page (that was a third of the parsing time)."""
@@ -265,6 +345,7 @@ def parse_html(html: str, relative: str, *, modified: datetime, content_hash: st
     if not title:
         raise PageError(relative, "no title (no <h1> and no <title>)")
     assign_anchors(article)
+    sources = take_sources(article)
     headings, sections = _headings_and_sections(article, title)
     body = " ".join(s.text for s in sections if s.text)
     if len(body.split()) < MIN_BODY_WORDS:
@@ -275,6 +356,10 @@ def parse_html(html: str, relative: str, *, modified: datetime, content_hash: st
     warnings: list[str] = []
     if not _meta(metas, "description"):
         warnings.append('no description (<meta name="description">); the first paragraph stands in')
+    last_reviewed, bad_date = review_date(_meta(metas, LAST_REVIEWED_META), LAST_REVIEWED_META)
+    next_review, bad_next = review_date(_meta(metas, NEXT_REVIEW_META), NEXT_REVIEW_META)
+    order, bad_order = page_order(_meta(metas, ORDER_META))
+    warnings.extend(w for w in (bad_date, bad_next, bad_order) if w)
     side_effects: list[SideEffect] = []
     for line in _list_after(article, lambda t: t.lower().rstrip(":") in SIDE_EFFECT_HEADINGS):
         parsed = parse_side_effect_line(line)
@@ -302,6 +387,10 @@ def parse_html(html: str, relative: str, *, modified: datetime, content_hash: st
         modified=modified,
         content_hash=content_hash,
         warnings=warnings,
+        last_reviewed=last_reviewed,
+        next_review=next_review,
+        sources=sources,
+        order=order,
     )
 
 

@@ -9,6 +9,7 @@ from whoosh import analysis, fields
 from whoosh.support.charset import accent_map
 
 from indexer.page import Page
+from indexer.side_effects import default_label
 
 # Whoosh's English stop words plus the filler patients type around what they mean
 # ("what should i do about my ..."), so extra words neither block nor skew a match.
@@ -84,6 +85,10 @@ SIDE_EFFECT, BODY_SYSTEM, SIDE_EFFECT_TEXT = "side_effect", "body_system", "side
 WARNING_SIGNS, DRUG, MODIFIED, SECTIONS_JSON = "warning_signs", "drug", "modified", "sections"
 CONTENT_HASH, PAIRS_JSON = "content_hash", "side_effect_pairs"
 TITLE_WORDS, SYSTEM_EFFECT, LINKS_JSON = "title_words", "system_effect", "links"
+# Review dates as ISO dates ("" when the page has none), Sources as JSON [[title, url]],
+# the page's place in its section listing (absent when it sets none).
+LAST_REVIEWED, NEXT_REVIEW, SOURCES_JSON, ORDER = "last_reviewed", "next_review", "sources", "order"
+EFFECT_LABELS_JSON = "effect_labels"  # JSON {effect key: label as the page wrote it}
 PAIR_SEPARATOR = "|"
 
 # Where a query's words count most: title and keywords above side effects, above headings,
@@ -127,7 +132,20 @@ def build_schema() -> fields.Schema:
         side_effect_pairs=fields.STORED(),
         content_hash=fields.STORED(),
         links=fields.STORED(),
+        last_reviewed=fields.STORED(),
+        next_review=fields.STORED(),
+        sources=fields.STORED(),
+        order=fields.STORED(),
+        effect_labels=fields.STORED(),
     )
+
+
+def _effect_labels(page: Page) -> dict[str, str]:
+    """Each listed effect's label, the page's first spelling of it."""
+    labels: dict[str, str] = {}
+    for effect in page.side_effects:
+        labels.setdefault(effect.effect, effect.label or default_label(effect.effect))
+    return labels
 
 
 def page_document(page: Page) -> dict:
@@ -155,4 +173,9 @@ def page_document(page: Page) -> dict:
         PAIRS_JSON: json.dumps([[e.system, e.effect] for e in page.side_effects]),
         CONTENT_HASH: page.content_hash,
         LINKS_JSON: json.dumps([link for link in page.links if link.startswith("/")]),
+        LAST_REVIEWED: page.last_reviewed.isoformat() if page.last_reviewed else "",
+        NEXT_REVIEW: page.next_review.isoformat() if page.next_review else "",
+        SOURCES_JSON: json.dumps([[s.title, s.url] for s in page.sources]),
+        ORDER: page.order,  # None: not stored
+        EFFECT_LABELS_JSON: json.dumps(_effect_labels(page)),
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString
 
 from guide_site.snippets import stem_of
-from indexer.page import article_of, assign_anchors, decode_html
+from indexer.page import article_of, assign_anchors, decode_html, is_sources_heading
 
 UNSAFE_TAGS = ("script", "style", "iframe", "object", "embed", "form", "input", "button",
                "link", "meta", "base", "template", "noscript", "svg", "math", "frame",
@@ -24,6 +24,24 @@ WORD = re.compile(r"\w+")
 # <div data-urgent="crisis"></div>: where a page shows a notice of content/safety.toml.
 URGENT_BLOCK = re.compile(
     r"""<(div|p|aside|section)\b[^>]*?\bdata-urgent=["']([a-z0-9-]+)["'][^>]*>\s*</\1>""")
+SOURCES_CLASS = "sources-list"  # styled as a reference list in style.css
+
+
+def _mark_sources(article) -> None:
+    """Class the Sources section's lists as a reference list; its links open like any
+    link, in the same tab (a target an editor pasted from elsewhere is dropped)."""
+    for heading in article.find_all("h2"):
+        if not is_sources_heading("h2", str(heading.get("id", "")),
+                                  heading.get_text(" ", strip=True)):
+            continue
+        for sibling in heading.find_next_siblings(True):
+            if sibling.name in ("h1", "h2") or sibling.find(("h1", "h2")):
+                break
+            lists = [sibling] if sibling.name in ("ul", "ol") else sibling.find_all(("ul", "ol"))
+            for found in lists:
+                found["class"] = [*found.get("class", []), SOURCES_CLASS]
+                for link in found.find_all("a"):
+                    link.attrs.pop("target", None)
 
 
 def _sanitize(article) -> None:
@@ -51,6 +69,7 @@ def article_html(path: str, content_hash: str) -> str:
         return ""
     _sanitize(article)
     assign_anchors(article)
+    _mark_sources(article)
     for h1 in article.find_all("h1"):
         h1.decompose()
     return article.decode_contents().strip()

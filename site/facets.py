@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from guide_site.live_index import Snapshot
 from indexer.sections import SECTIONS, section_title
-from indexer.side_effects import BODY_SYSTEMS, canonical_system, normalize_effect
+from indexer.side_effects import BODY_SYSTEMS, canonical_system, normalize_effect, system_label
 
 MAX_VALUES = 10  # chosen values per facet
 EFFECTS_SHOWN = 25
@@ -86,9 +86,9 @@ def count_facets(snapshot: Snapshot, query_mask: int, filters: dict[str, list[st
     sections = _counted(snapshot.section_masks, for_sections, filters["sections"], section_title)
     sections.sort(key=lambda v: (order.get(v.value, 99), v.value))
     system_order = {name: i for i, name in enumerate(BODY_SYSTEMS)}
-    systems = _counted(snapshot.system_masks, narrowed, filters["systems"], str)
+    systems = _counted(snapshot.system_masks, narrowed, filters["systems"], system_label)
     systems.sort(key=lambda v: (-v.count, system_order.get(v.value, 99)))
-    effects = _counted(snapshot.effect_masks, narrowed, filters["effects"], str.capitalize)
+    effects = _counted(snapshot.effect_masks, narrowed, filters["effects"], snapshot.effect_label)
     effects.sort(key=lambda v: (not v.selected, -v.count, v.value))
     shown = [v for v in effects if v.selected] + [v for v in effects if not v.selected]
     return {"section": sections, "system": systems, "effect": shown[:EFFECTS_SHOWN]}

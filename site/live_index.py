@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 from guide_site.masks import MaskCache
 from guide_site.ranking import TermScores, ids_mask
 from indexer import generations, schema
+from indexer.side_effects import default_label
 
 log = logging.getLogger("lupus_guide")
 
@@ -37,7 +38,7 @@ def docnums_of(mask: int) -> set[int]:
 
 RESULTS_KEPT = 2048  # results' stored fields kept per generation (a few MB)
 LIGHT_FIELDS = (schema.URL, schema.TITLE, schema.SECTION, schema.SECTION_TITLE,
-                schema.DESCRIPTION, schema.DRUG, schema.PATH)
+                schema.DESCRIPTION, schema.DRUG, schema.PATH, schema.ORDER)
 
 
 @dataclass
@@ -94,6 +95,24 @@ class Snapshot:
         for effect_mask in self.effect_masks.values():
             mask |= effect_mask
         return mask
+
+    @cached_property
+    def _effect_labels(self) -> dict[str, str]:
+        return {}  # filled as effects are shown
+
+    def effect_label(self, effect: str) -> str:
+        """How an effect key is shown: as the first page listing it wrote it ("PML")."""
+        label = self._effect_labels.get(effect)
+        if label is None:
+            label = default_label(effect)
+            mask = self.effect_masks.get(effect, 0)
+            if mask:
+                first = (mask & -mask).bit_length() - 1
+                fields = self.searcher.stored_fields(first)
+                label = json.loads(fields.get(schema.EFFECT_LABELS_JSON) or "{}").get(
+                    effect) or label
+            self._effect_labels[effect] = label
+        return label
 
     @cached_property
     def masks(self) -> MaskCache:

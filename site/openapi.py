@@ -27,7 +27,10 @@ RESULT = {"type": "object", "properties": {
     "snippet": {"type": "string", "description": "HTML: escaped text, matches in <mark>"},
     "score": {"type": "number"},
     "side_effects": {"type": "array", "items": {"type": "object", "properties": {
-        "system": {"type": "string"}, "effect": {"type": "string"}}}}}}
+        "system": {"type": "string", "description": "Body-system key, e.g. Dermatologic"},
+        "effect": {"type": "string", "description": "Effect key, lower case"},
+        "system_label": {"type": "string", "description": "What people see, e.g. Skin"},
+        "label": {"type": "string", "description": "The effect as pages write it"}}}}}}
 SEARCH = {"type": "object", "required": ["query", "total", "results", "facets"], "properties": {
     "query": {"type": "string"}, "corrected_query": {"type": ["string", "null"]},
     "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
@@ -41,7 +44,7 @@ SEARCH_PARAMETERS = [
     {"name": "q", "in": "query", "required": False, "description": "What to search for",
      "schema": {"type": "string"}},
     _list("section", "Section slug, e.g. treating-lupus (several widen)"),
-    _list("system", "Body system, e.g. Neurologic (several narrow)"),
+    _list("system", "Body system, e.g. Neurologic or its label Brain and nerves (several narrow)"),
     _list("effect", "Side effect, e.g. headache (several narrow)"),
     {"name": "page", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": 50}},

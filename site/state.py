@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 
 from starlette.requests import Request
 
@@ -57,10 +58,16 @@ class AppState:
                     del self._contexts[next(iter(self._contexts))]
             return context
 
+    def today(self) -> date:
+        """The day pages are judged by (a page past its next review says so)."""
+        return date.today()
+
     def version(self) -> str:
-        """Changes with every reindex or edit of synonyms and notices (for ETags)."""
+        """Changes with every reindex or edit of synonyms and notices, and every day, since
+        a page's due-for-review note depends on the date (for ETags)."""
         snapshot = self.snapshot()
-        return f"{snapshot.number}.{self.synonyms.version}.{self.notices.version}"
+        return (f"{snapshot.number}.{self.synonyms.version}.{self.notices.version}."
+                f"{self.today().isoformat()}")
 
 
 def app_state(request: Request) -> AppState:

@@ -13,6 +13,7 @@ from guide_site.live_index import Snapshot
 from guide_site.query import clean_text
 from guide_site.search import SearchContext, SearchParams, SearchResult, search
 from guide_site.synonyms import words_of
+from guide_site.wording import counted
 from indexer import schema
 
 LIMIT = 8
@@ -76,8 +77,8 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggest
         add(hit.title, "page", hit.url, hit.section_title)
     for effect, mask in sorted(snapshot.effect_masks.items(), key=lambda e: -e[1].bit_count()):
         if _completes(effect, words):
-            add(effect.capitalize(), "side effect", "/side-effects/" + "-".join(effect.split()),
-                f"{mask.bit_count()} drugs")
+            add(snapshot.effect_label(effect), "side effect",
+                "/side-effects/" + "-".join(effect.split()), counted(mask.bit_count(), "drug"))
     for term in sorted(context.synonyms.by_term, key=len):
         if _completes(term, words):
             add(term, "search", "/search?" + urlencode({"q": term}))

@@ -324,3 +324,32 @@ def test_watch_updates_the_index_when_a_page_changes(content_copy: Path, tmp_pat
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_review_dates_sources_and_order_are_stored(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "living-with-lupus").mkdir(parents=True)
+    head = ('<meta name="description" content="Rest."><meta name="last-reviewed" '
+            'content="2026-12-01"><meta name="next-review" content="2028-12-01">'
+            '<meta name="order" content="1">')
+    (content / "living-with-lupus/rest.html").write_text(
+        f"<html><head><title>Rest</title>{head}</head><body><article><h1>Rest</h1>"
+        f"<p>{'Rest helps. ' * 12}</p><h2 id=\"sources\">Sources</h2><ul><li>"
+        '<a href="https://www.nhs.uk/conditions/lupus/">NHS: Lupus</a></li></ul>'
+        "</article></body></html>")
+    (content / "living-with-lupus/plain.html").write_text(
+        f"<html><head><title>Plain</title></head><body><h1>Plain</h1><p>{'Words. ' * 25}</p>"
+        "</body></html>")
+    build_index(content, tmp_path / "index")
+    document = stored(tmp_path / "index", "living-with-lupus/rest.html")
+    assert document is not None
+    assert (document[schema.LAST_REVIEWED], document[schema.NEXT_REVIEW]) == (
+        "2026-12-01", "2028-12-01")
+    assert json.loads(document[schema.SOURCES_JSON]) == [
+        ["NHS: Lupus", "https://www.nhs.uk/conditions/lupus/"]]
+    assert document[schema.ORDER] == 1
+    assert search_body(tmp_path / "index", "nhs") == []
+    plain = stored(tmp_path / "index", "living-with-lupus/plain.html")
+    assert plain is not None
+    assert (plain[schema.LAST_REVIEWED], plain.get(schema.ORDER)) == ("", None)
+    assert json.loads(plain[schema.SOURCES_JSON]) == []

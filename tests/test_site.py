@@ -142,10 +142,13 @@ def test_every_html_view_has_a_json_twin_that_agrees(
     for drug in data.get("drugs", []):
         assert page.find("a", href=re.compile("^" + re.escape(drug["url"]))) is not None
     for group in data.get("systems", []):
-        if isinstance(group, dict):
-            assert group["system"] in text
+        if isinstance(group, dict):  # people see the plain label, not the machine key
+            assert group["label"] in text
+    for label in data.get("system_labels", []):
+        assert label in text
     for section in data.get("sections", []):
-        assert section["title"] in text and f"{section['count']} pages" in text
+        count = section["count"]
+        assert section["title"] in text and f"{count} page{'' if count == 1 else 's'}" in text
 
 
 def test_drug_grid_cells_link_to_side_effects(client: TestClient) -> None:
@@ -172,7 +175,9 @@ def test_guide_page_layout(client: TestClient) -> None:
         "Home", "Other Drugs", "Intravenous Immunoglobulins (IVIG)"]
     assert page.select(".toc a[href='#possible-side-effects']")
     assert page.find(id="possible-side-effects") is not None
-    assert "headache" in page.select_one(".side-effect-box").get_text()
+    box = page.select_one(".side-effect-box")
+    assert "Headache" in [a.get_text() for a in box.select("dd a")]
+    assert "Brain and nerves" in [dt.get_text() for dt in box.select("dt")]
     assert page.select(".related a")
     assert len(page.find_all("h1")) == 1
 

@@ -8,12 +8,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from guide_site.state import app_state
-from guide_site.views.common import effect_slug, html_and_json, search_url
+from guide_site.views.common import by_listing_order, effect_slug, html_and_json, search_url
 from indexer import schema
 from indexer.sections import SECTIONS
-from indexer.side_effects import BODY_SYSTEMS
+from indexer.side_effects import BODY_SYSTEMS, system_label
 
 COMMON_EFFECTS = 12
+START_URL = "/lupus-symptoms/what-is-lupus"  # the guide's start page, linked from home
 
 
 def _page_link(page: dict) -> dict:
@@ -32,18 +33,23 @@ def _effects(snapshot) -> list[dict]:
     systems_of: dict[str, set[str]] = defaultdict(set)
     for system, effect in snapshot.pair_masks:
         systems_of[effect].add(system)
-    return [
-        {"effect": effect, "label": effect.capitalize(), "count": mask.bit_count(),
-         "url": f"/side-effects/{effect_slug(effect)}", "systems": sorted(systems_of[effect])}
-        for effect, mask in sorted(snapshot.effect_masks.items())
-    ]
+    effects = []
+    for effect, mask in sorted(snapshot.effect_masks.items()):
+        systems = sorted(systems_of[effect])
+        effects.append({
+            "effect": effect, "label": snapshot.effect_label(effect), "count": mask.bit_count(),
+            "url": f"/side-effects/{effect_slug(effect)}", "systems": systems,
+            "system_labels": [system_label(s) for s in systems]})
+    return effects
 
 
 def home_data(request: Request) -> dict:
     snapshot = app_state(request).snapshot()
     effects = sorted(_effects(snapshot), key=lambda e: (-e["count"], e["effect"]))
+    start = snapshot.page_by_url(START_URL)
     return {"sections": _sections(snapshot), "common_side_effects": effects[:COMMON_EFFECTS],
-            "pages": snapshot.all_mask.bit_count()}
+            "pages": snapshot.all_mask.bit_count(),
+            "start": _page_link(start) if start else None}
 
 
 def section_data(request: Request) -> dict:
@@ -51,7 +57,9 @@ def section_data(request: Request) -> dict:
     if slug not in SECTIONS:
         raise HTTPException(404, f"There is no section called {slug!r}.")
     snapshot = app_state(request).snapshot()
-    pages = [_page_link(p) for p in snapshot.pages_in(snapshot.section_masks.get(slug, 0))]
+    listed = by_listing_order(snapshot.pages_in(snapshot.section_masks.get(slug, 0)))
+    pages = [{**_page_link(p), "order": p[schema.ORDER] if isinstance(p[schema.ORDER], int)
+              else None} for p in listed]
     return {"slug": slug, "title": SECTIONS[slug], "pages": pages,
             "search_url": search_url(filters={"sections": [slug]})}
 
@@ -63,7 +71,8 @@ def side_effects_data(request: Request) -> dict:
     for system in BODY_SYSTEMS:
         members = [e for e in effects if system in e["systems"]]
         if members:
-            groups.append({"system": system, "effects": members})
+            groups.append({"system": system, "label": system_label(system),
+                           "effects": members})
     return {"systems": groups, "total": len(effects)}
 
 
@@ -76,8 +85,10 @@ def side_effect_data(request: Request) -> dict:
     drugs = []
     for page in snapshot.pages_in(snapshot.effect_masks[effect]):
         systems = sorted({s for s, e in page["pairs"] if e == effect})
-        drugs.append({**_page_link(page), "systems": systems})
-    return {"effect": effect, "label": effect.capitalize(), "slug": slug, "drugs": drugs,
+        drugs.append({**_page_link(page), "systems": systems,
+                      "system_labels": [system_label(s) for s in systems]})
+    return {"effect": effect, "label": snapshot.effect_label(effect), "slug": slug,
+            "drugs": drugs,
             "search_url": search_url(filters={"effects": [effect]})}
 
 
@@ -91,11 +102,13 @@ def drugs_data(request: Request) -> dict:
         cells = []
         for system in used:
             effects = sorted(e for s, e in page["pairs"] if s == system)
-            cells.append({"system": system, "count": len(effects), "effects": effects,
+            cells.append({"system": system, "label": system_label(system),
+                          "count": len(effects), "effects": effects,
+                          "effect_labels": [snapshot.effect_label(e) for e in effects],
                           "url": f"{page[schema.URL]}#possible-side-effects" if effects else None})
         rows.append({**_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
                      "cells": cells, "total": len(page["pairs"])})
-    return {"systems": used, "drugs": rows}
+    return {"systems": used, "system_labels": [system_label(s) for s in used], "drugs": rows}
 
 
 # Each view is an HTML page and its JSON twin, from one data function.

@@ -11,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from guide_site.wording import counted, date_in_words
+from indexer import schema
 from indexer.sections import SECTIONS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -19,7 +21,21 @@ DISCLAIMER = (
     "advice, diagnosis or treatment. Always ask your doctor about your own health. "
     "In an emergency, call 911 or your local emergency number."
 )
+
+
+def by_listing_order(pages: list[dict]) -> list[dict]:
+    """Pages as a section lists them: by their `order` (lower first, pages without one
+    after), then by title."""
+    def key(page: dict) -> tuple[bool, int, str]:
+        order = page.get(schema.ORDER)
+        numbered = isinstance(order, int) and not isinstance(order, bool)
+        return (not numbered, order if numbered else 0, str(page[schema.TITLE]).casefold())
+
+    return sorted(pages, key=key)
+
+
 TEMPLATES.env.globals.update(site_sections=SECTIONS, disclaimer=DISCLAIMER)
+TEMPLATES.env.filters.update(counted=counted, date_in_words=date_in_words)
 
 
 class BadRequest(HTTPException):

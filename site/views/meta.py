@@ -9,7 +9,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from guide_site.openapi import OPENAPI
 from guide_site.state import app_state
-from guide_site.views.common import TEMPLATES, html_and_json, json_response
+from guide_site.views.common import TEMPLATES, by_listing_order, html_and_json, json_response
 from indexer import generations, schema
 from indexer.sections import SECTIONS
 
@@ -19,7 +19,7 @@ def sitemap_data(request: Request) -> dict:
     groups = []
     for slug, title in [*SECTIONS.items(), ("", "About this site")]:
         pages = [{"title": p[schema.TITLE], "url": p[schema.URL]}
-                 for p in every_page if p[schema.SECTION] == slug]
+                 for p in by_listing_order([p for p in every_page if p[schema.SECTION] == slug])]
         if pages:
             groups.append({"slug": slug, "title": title, "pages": pages})
     return {"groups": groups}

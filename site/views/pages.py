@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import date
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -12,7 +13,8 @@ from guide_site.article import article_html, fill_urgent_blocks, mark_words
 from guide_site.state import app_state
 from guide_site.views.common import TEMPLATES, effect_slug, html_and_json
 from indexer import schema
-from indexer.side_effects import BODY_SYSTEMS
+from indexer.page import SOURCES_ANCHOR
+from indexer.side_effects import BODY_SYSTEMS, system_label
 
 RELATED = 5
 MAX_MARKED_WORDS = 20
@@ -42,6 +44,12 @@ def page_data(request: Request, url: str) -> dict:
     html = fill_urgent_blocks(html, lambda notice_id: _urgent_block(state, notice_id))
     sections = json.loads(fields.get(schema.SECTIONS_JSON) or "[]")
     headings = [{"text": heading, "anchor": anchor} for anchor, heading, _ in sections if anchor]
+    sources = [{"title": title, "url": link}
+               for title, link in json.loads(fields.get(schema.SOURCES_JSON) or "[]")]
+    if sources and f'id="{SOURCES_ANCHOR}"' in html:
+        headings.append({"text": "Sources", "anchor": SOURCES_ANCHOR})
+    last_reviewed = _iso_date(fields.get(schema.LAST_REVIEWED))
+    next_review = _iso_date(fields.get(schema.NEXT_REVIEW))
     return {
         "title": fields[schema.TITLE],
         "url": url,
@@ -50,10 +58,14 @@ def page_data(request: Request, url: str) -> dict:
         "description": fields.get(schema.DESCRIPTION, ""),
         "keywords": [k.strip() for k in fields.get(schema.KEYWORDS, "").split(",") if k.strip()],
         "drug": fields.get(schema.DRUG, ""),
-        "modified": fields[schema.MODIFIED].isoformat() if fields.get(schema.MODIFIED) else None,
+        "last_reviewed": last_reviewed,
+        "next_review": next_review,
+        # Past its next review, a page is still served, with a calm note saying so.
+        "review_due": next_review is not None and next_review < state.today().isoformat(),
+        "sources": sources,
         "headings": headings,
         "html": html,
-        "side_effects": _side_effects(page["pairs"]),
+        "side_effects": _side_effects(snapshot, page["pairs"]),
         "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
         "related": _related(snapshot, page, fields),
         "highlight": " ".join(words),
@@ -69,14 +81,23 @@ def _urgent_block(state, notice_id: str) -> str | None:
     return str(macro(notice.as_dict(), level=0, role="note", pages=False, compact=True))
 
 
-def _side_effects(pairs: list[list[str]]) -> list[dict]:
+def _iso_date(value: object) -> str | None:
+    """A stored review date (ISO), or None when the page has none or it is not a date."""
+    try:
+        return date.fromisoformat(value).isoformat() if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _side_effects(snapshot, pairs: list[list[str]]) -> list[dict]:
     by_system: dict[str, list[str]] = defaultdict(list)
     for system, effect in pairs:
         by_system[system].append(effect)
     order = {name: i for i, name in enumerate(BODY_SYSTEMS)}
     return [
-        {"system": system,
-         "effects": [{"effect": e, "url": f"/side-effects/{effect_slug(e)}"} for e in effects]}
+        {"system": system, "label": system_label(system),
+         "effects": [{"effect": e, "label": snapshot.effect_label(e),
+                      "url": f"/side-effects/{effect_slug(e)}"} for e in effects]}
         for system, effects in sorted(by_system.items(), key=lambda item: order.get(item[0], 99))
     ]
 

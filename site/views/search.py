@@ -12,6 +12,7 @@ from guide_site.search import SearchParams, SearchResult, search
 from guide_site.state import app_state
 from guide_site.suggest import suggestions
 from guide_site.views.common import BadRequest, json_response, render, search_url, twin
+from indexer.side_effects import system_label
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is true)
 FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}
@@ -105,7 +106,10 @@ def search_data(request: Request) -> dict:
                 "section_title": hit.section_title,
                 "snippet": hit.snippet,
                 "score": hit.score,
-                "side_effects": hit.side_effects,
+                "side_effects": [
+                    {**pair, "system_label": system_label(pair["system"]),
+                     "label": context.snapshot.effect_label(pair["effect"])}
+                    for pair in hit.side_effects],
             }
             for hit in result.hits
         ],

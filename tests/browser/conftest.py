@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,16 +56,16 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def live_server(guide_index: Path, tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def serving(content: Path, index_dir: Path, log_dir: Path) -> Iterator[str]:
     """The real app (`guide_site.app:create_app`) under uvicorn, on a free 127.0.0.1 port,
-    serving the shipped guide from a freshly built temp index (`guide_index`, tests/conftest.py).
-    Yields the base URL; the process is stopped by its PID at the end of the session."""
+    serving `content` from the built index in `index_dir`. Yields the base URL; the process
+    is stopped by its PID on exit."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "LUPUS_GUIDE_CONTENT": str(CONTENT),
-           "LUPUS_GUIDE_INDEX": str(guide_index)}
-    log_path = tmp_path_factory.mktemp("server") / "uvicorn.log"
+    env = {**os.environ, "LUPUS_GUIDE_CONTENT": str(content),
+           "LUPUS_GUIDE_INDEX": str(index_dir)}
+    log_path = log_dir / "uvicorn.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "guide_site.app:create_app", "--factory",
@@ -89,6 +90,14 @@ def live_server(guide_index: Path, tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=STOP_SECONDS)
+
+
+@pytest.fixture(scope="session")
+def live_server(guide_index: Path, tmp_path_factory) -> Iterator[str]:
+    """The shipped guide served from a freshly built temp index (`guide_index`,
+    tests/conftest.py) by `serving`. Yields the base URL."""
+    with serving(CONTENT, guide_index, tmp_path_factory.mktemp("server")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
