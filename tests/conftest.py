@@ -43,6 +43,16 @@ def content_copy(tmp_path: Path) -> Path:
     return target
 
 
+SOURCES_HEADING = '<h2 id="sources">'
+
+
+def add_to_page(html: str, fragment: str) -> str:
+    """The page with `fragment` added at the end of its text (before its Sources, which are
+    not indexed as text)."""
+    marker = SOURCES_HEADING if SOURCES_HEADING in html else "</article>"
+    return html.replace(marker, fragment + marker, 1)
+
+
 def wait_for_generation(client: TestClient, number: int, timeout: float = 20.0) -> None:
     """Until the site serves generation `number` (a new one goes live once warmed up)."""
     deadline = time.monotonic() + timeout

@@ -18,7 +18,7 @@ from whoosh import query as wq
 from indexer import build, generations, schema
 from indexer.build import build_index, update_index
 
-from .conftest import CONTENT, FIXTURES
+from .conftest import CONTENT, FIXTURES, add_to_page
 
 IVIG_PAIRS = [
     ["Neurologic", "headache"],
@@ -110,7 +110,7 @@ def test_update_touches_only_changed_pages(content_copy: Path, tmp_path: Path) -
     index_dir = tmp_path / "index"
     first = build_index(content_copy, index_dir)
     fatigue = content_copy / "lupus-symptoms/fatigue.html"
-    fatigue.write_text(fatigue.read_text().replace("</article>", "<p>Zebrafruit.</p></article>"))
+    fatigue.write_text(add_to_page(fatigue.read_text(), "<p>Zebrafruit.</p>"))
     travel = (content_copy / "living-with-lupus/travel.html").read_text()
     (content_copy / "living-with-lupus/trips.html").write_text(
         travel.replace("<h1>Travel</h1>", "<h1>Trips</h1>").replace(
@@ -150,7 +150,7 @@ def test_old_readers_keep_working_and_new_readers_see_the_new_generation(
     live = LiveIndex(index_dir)
     before = live.current()
     page = content_copy / "lupus-symptoms/fatigue.html"
-    page.write_text(page.read_text().replace("</article>", "<p>Quokkaberry tea.</p></article>"))
+    page.write_text(add_to_page(page.read_text(), "<p>Quokkaberry tea.</p>"))
     for _ in range(3):  # several generations, so the first one's folder is cleaned up
         build_index(content_copy, index_dir)
     hits = before.searcher.search(wq.Term(schema.BODY, "fatigu"), limit=5)
@@ -318,7 +318,7 @@ def test_watch_updates_the_index_when_a_page_changes(content_copy: Path, tmp_pat
             # Edit again now and then: the watcher starts just after it says "watching".
             edits += 1
             page.write_text(original.replace(
-                "</article>", f"<p>Platypuswort {edits}.</p></article>"))
+                '<h2 id="sources">', f"<p>Platypuswort {edits}.</p><h2 id=\"sources\">"))
             time.sleep(2)
         assert search_body(index_dir, "platypuswort") == ["lupus-symptoms/fatigue.html"]
     finally:

@@ -16,7 +16,7 @@ from indexer import build, generations
 from indexer.build import AnalysedPage, build_index, update_index
 from indexer.schema import page_document
 
-from .conftest import CONTENT
+from .conftest import CONTENT, add_to_page
 
 ODD_PAGE = """<html><head><title>Odd page</title>
 <meta name="description" content="Crème brûlée, Sjögren’s and naïve façades">
@@ -116,7 +116,7 @@ def edit(content: Path) -> None:
     """A change, an addition and a removal, for an update; the same file times in both
     copies of the guide, since a page's time is indexed."""
     fatigue = content / "lupus-symptoms/fatigue.html"
-    fatigue.write_text(fatigue.read_text().replace("</article>", "<p>Zebrafruit.</p></article>"))
+    fatigue.write_text(add_to_page(fatigue.read_text(), "<p>Zebrafruit.</p>"))
     travel = (content / "living-with-lupus/travel.html").read_text()
     trips = content / "living-with-lupus/trips.html"
     trips.write_text(travel.replace("Travel", "Trips"))

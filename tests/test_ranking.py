@@ -17,7 +17,7 @@ from indexer import build
 from indexer.build import build_index, update_index
 from indexer.settings import load_settings
 
-from .conftest import ROOT
+from .conftest import ROOT, add_to_page
 
 JUDGED = [j.query for j in load_queries(ROOT / "tests/relevance/queries.tsv")]
 STAFF = ['"side effects" -rash', "hydroxychloroquine eye", "section:treating-lupus fever"]
@@ -77,8 +77,7 @@ def test_after_an_update_deleted_pages_never_rank(content_copy: Path, tmp_path: 
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)
     fatigue = content_copy / "lupus-symptoms/fatigue.html"
-    fatigue.write_text(fatigue.read_text().replace("</article>", "<p>Zebrafruit tiredness.</p>"
-                                                                  "</article>"))
+    fatigue.write_text(add_to_page(fatigue.read_text(), "<p>Zebrafruit tiredness.</p>"))
     update_index(content_copy, index_dir)
     context = context_for(content_copy, index_dir)
     searcher = context.snapshot.searcher

@@ -22,7 +22,7 @@ from indexer.cli import main as cli
 from indexer.safety_file import SafetyFileError, parse_safety
 from indexer.settings import load_settings
 
-from .conftest import CONTENT
+from .conftest import CONTENT, add_to_page
 
 SAFETY = (CONTENT / "safety.toml").read_text("utf-8")
 
@@ -160,8 +160,8 @@ def _site(tmp_path: Path, content: Path) -> TestClient:
 def test_guide_pages_show_the_shared_wording(content_copy: Path, tmp_path: Path) -> None:
     page = content_copy / "living-with-lupus" / "travel.html"
     html = page.read_text("utf-8").replace(
-        "</article>", '<div data-urgent="fever-infection"></div>\n'
-        '<div data-urgent="no-such-notice"></div></article>')
+        '<h2 id="sources">', '<div data-urgent="fever-infection"></div>\n'
+        '<div data-urgent="no-such-notice"></div><h2 id="sources">')
     page.write_text(html, "utf-8")
     with _site(tmp_path, content_copy) as site:
         shown = BeautifulSoup(site.get("/living-with-lupus/travel").text, "lxml")
@@ -208,8 +208,8 @@ def test_check_reports_pinned_pages_that_do_not_exist(content_copy: Path) -> Non
 
 def test_check_reports_emergency_numbers_written_by_hand(content_copy: Path) -> None:
     page = content_copy / "lupus-symptoms" / "fatigue.html"
-    page.write_text(page.read_text("utf-8").replace(
-        "</article>", "<p>If it gets bad, call 911 at once.</p></article>"), "utf-8")
+    page.write_text(add_to_page(page.read_text("utf-8"),
+                                "<p>If it gets bad, call 911 at once.</p>"), "utf-8")
     problems = [p for p in check_content(content_copy)[1] if p.path.endswith("fatigue.html")]
     assert any("'911' written in the page" in p.message for p in problems)
 

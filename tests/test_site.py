@@ -14,7 +14,7 @@ from guide_site.app import create_app
 from indexer.build import build_index, update_index
 from indexer.settings import load_settings
 
-from .conftest import wait_for_generation
+from .conftest import add_to_page, wait_for_generation
 
 HTML_VIEWS = [
     ("/", "/api"),
@@ -244,8 +244,7 @@ def test_a_reindex_is_picked_up_during_requests(content_copy: Path, tmp_path: Pa
             thread.start()
         page = content_copy / "lupus-symptoms/fatigue.html"
         for round_ in range(3):
-            page.write_text(page.read_text().replace(
-                "</article>", f"<p>Wombatberry round {round_}.</p></article>"))
+            page.write_text(add_to_page(page.read_text(), f"<p>Wombatberry round {round_}.</p>"))
             update_index(content_copy, index_dir)
             build_index(content_copy, index_dir)
         stop.set()

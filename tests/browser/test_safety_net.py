@@ -82,5 +82,5 @@ def test_typing_an_emergency_on_the_results_page_shows_its_notice(page: Page) ->
     page.goto("/search?q=rash")
     type_in_box(page, " and cant breath")
     results = page.locator("#search-results")
-    expect(results.locator(".notice-chest-breathing")).to_be_visible()
+    expect(results.locator(".notice-allergic-reaction")).to_be_visible()
     expect(results.locator(".notice a[href='tel:911']")).to_be_visible()
