@@ -90,6 +90,14 @@ class Snapshot:
         return masks
 
     @cached_property
+    def site_pages_mask(self) -> int:
+        """The site's own pages (About Us, Legal Disclaimer...): in no section."""
+        in_sections = 0
+        for mask in self.section_masks.values():
+            in_sections |= mask
+        return self.all_mask & ~in_sections
+
+    @cached_property
     def drug_mask(self) -> int:
         mask = 0
         for effect_mask in self.effect_masks.values():

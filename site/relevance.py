@@ -10,6 +10,7 @@ from pathlib import Path
 from guide_site.search import SearchContext, SearchParams, search
 
 DEPTH = 10
+NOT_COVERED = "NONE"  # the expected answer of a query about something the guide does not cover
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,15 @@ class Judged:
 class Outcome:
     judged: Judged
     ranked: list[str]
+    covered: bool = True  # some page has every word (or an urgent notice answered)
 
     @property
     def rank(self) -> int | None:
-        """1-based rank of the first expected page, None when it is not in the top 10."""
+        """1-based rank of the first expected page, None when it is not in the top 10. A
+        query the guide does not cover (expected NONE) is answered when no page has every
+        word: the search then says so instead of offering a confident page."""
+        if self.judged.expected == (NOT_COVERED,):
+            return None if self.covered else 1
         for position, url in enumerate(self.ranked, 1):
             if url in self.judged.expected:
                 return position
@@ -34,6 +40,8 @@ class Outcome:
 
     @property
     def ndcg(self) -> float:
+        if self.judged.expected == (NOT_COVERED,):
+            return 1.0 if self.rank == 1 else 0.0
         gains = [1.0 if url in self.judged.expected else 0.0 for url in self.ranked[:DEPTH]]
         dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
         ideal = sum(1 / math.log2(i + 2) for i in range(min(DEPTH, len(self.judged.expected))))
@@ -77,11 +85,15 @@ def load_queries(path: Path) -> list[Judged]:
 def evaluate(context: SearchContext, queries: list[Judged]) -> Report:
     report = Report()
     for judged in queries:
-        result = search(context, SearchParams(q=judged.query), per_page=DEPTH)
+        # A fragment is a search being typed (the instant view completes its last word);
+        # every other kind is a sent search, which means whole words.
+        params = SearchParams(q=judged.query, typing=judged.kind == "fragment")
+        result = search(context, params, per_page=DEPTH)
         # An urgent notice's pages are what a person sees first.
         pinned = [page.url.partition("#")[0] for page in result.pinned]
         ranked = pinned + [hit.url for hit in result.hits if hit.url not in pinned]
-        report.outcomes.append(Outcome(judged, ranked[:DEPTH]))
+        covered = bool(pinned) or (bool(result.hits) and not result.relaxed)
+        report.outcomes.append(Outcome(judged, ranked[:DEPTH], covered))
     return report
 
 

@@ -39,7 +39,6 @@ SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word as typed
 PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
 PROXIMITY_BOOST = 2.0
 APART_WEIGHT = 0.5  # a multi-word term whose words are not side by side
-RELAX_BELOW = 3  # with fewer pages that have every word, add pages that have some
 
 
 @dataclass
@@ -50,6 +49,7 @@ class SearchParams:
     effects: list[str] = field(default_factory=list)
     page: int = 1
     exact: bool = False  # search for the words as typed, without spelling correction
+    typing: bool = False  # still being typed: the last word may be completed
 
 
 @dataclass
@@ -152,13 +152,14 @@ class Planner:
             term = " ".join(words[index : index + size])
             group = Group(term, self.synonyms.alternatives(term))
             last = index + size == len(words)
+            tokens = self.tokens(term)
             if last and size == 1 and parsed.ends_mid_word and (
-                term not in self.vocabulary or len(term) < 4
-            ):
+                not (tokens and self.indexed(tokens[0])) or len(term) < 4
+            ):  # an unfinished word: what the guide's words that start with it say
                 group.prefixes = [
                     w for w in self.vocabulary.completions(term, PREFIX_EXPANSIONS) if w != term
                 ]
-            if self.tokens(term) or group.prefixes or len(group.alternatives) > 1:
+            if tokens or group.prefixes or len(group.alternatives) > 1:
                 groups.append(group)
             index += size
         groups.extend(Group(" ".join(p), [" ".join(p)], phrase=True) for p in parsed.phrases)
@@ -356,6 +357,8 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
            max_chars: int = 300) -> SearchResult:
     snapshot = context.snapshot
     parsed = parse_query(params.q, max_chars)
+    if not params.typing:
+        parsed.ends_mid_word = False  # a sent search means whole words
     filters = normalize_filters(snapshot, {
         "sections": params.sections + parsed.filters.get("sections", []),
         "systems": params.systems + parsed.filters.get("systems", []),
@@ -382,19 +385,18 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
     groups, group_queries = _plan(context, parsed)
     excluded = context.planner.excluded(parsed)
     fmask = filter_mask(snapshot, filters)
-    tiers, missing = _tiers(snapshot, [q for _, q in group_queries], excluded, filters, fmask)
-    missing_words = [group_queries[i][0].typed for i in sorted(missing)]
-    query_mask = 0
-    for _, mask in tiers:
-        query_mask |= mask
-    facets = count_facets(snapshot, query_mask, filters)
-    total = (query_mask & fmask).bit_count()
+    # Decided on the whole guide, never on the facet choices: a facet's count is then the
+    # total its choice gives (choosing narrows, it never switches to another kind of match).
+    found = _match_set(snapshot, [q for _, q in group_queries], excluded, filters)
+    missing_words = [group_queries[i][0].typed for i in sorted(found.missing)]
+    facets = count_facets(snapshot, found.mask, filters)
+    total = (found.mask & fmask).bit_count()
     group_forms = context.planner.group_forms(groups)
     proximity = context.planner.proximity(groups)
     page = max(1, params.page)
     hits = [
         _hit(snapshot, hit, group_forms, context.text_tokens)
-        for hit in _page_of_hits(snapshot, tiers, fmask, proximity, page, per_page)
+        for hit in _page_of_hits(snapshot, found, fmask, proximity, page, per_page)
     ]
     return SearchResult(
         params=params,
@@ -405,7 +407,7 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
         facets=facets,
         notice=notice,
         pinned=pinned,
-        relaxed=len(tiers) > 1,
+        relaxed=found.relaxed,
         missing_words=missing_words,
         highlight_terms=_landing_words(groups, context.planner),
         truncated=parsed.truncated,
@@ -413,59 +415,56 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
     )
 
 
-def _tiers(snapshot: Snapshot, queries: list[wq.Query], excluded: wq.Query | None,
-           filters: dict[str, list[str]], fmask: int) -> tuple[list[tuple[wq.Query, int]], set]:
-    """Pages with every word first; when they are few, then pages with some of the words
-    (words no page has are left out). Returns (query, matched documents) per tier and the
-    indexes of words that matched nothing."""
+@dataclass
+class MatchSet:
+    """The pages a search matches (before facet choices) and the query that ranks them."""
+
+    query: wq.Query | None
+    mask: int
+    relaxed: bool = False  # no page has every word: these pages have some of them
+    missing: set[int] = field(default_factory=set)  # groups that no page has
+
+
+def _match_set(snapshot: Snapshot, queries: list[wq.Query], excluded: wq.Query | None,
+               filters: dict[str, list[str]]) -> MatchSet:
+    """Pages with every word; only when no page of the guide has them all, pages with some
+    of them (never the site's own pages, which a stray word would bring in)."""
 
     def without_excluded(q: wq.Query) -> wq.Query:
         return wq.AndNot(q, excluded) if excluded is not None else q
 
     if not queries:
         if excluded is None and not any(filters.values()):
-            return [], set()
+            return MatchSet(None, 0)
         every = without_excluded(wq.Every())
-        return [(every, _matching(snapshot, every))], set()
+        return MatchSet(every, _matching(snapshot, every))
     every_word = without_excluded(wq.And(queries) if len(queries) > 1 else queries[0])
     all_mask = _matching(snapshot, every_word)
-    tiers = [(every_word, all_mask)]
-    if len(queries) < 2 or (all_mask & fmask).bit_count() >= RELAX_BELOW:
-        return tiers, set()
+    if all_mask:
+        return MatchSet(every_word, all_mask)
     masks = [_matching(snapshot, q) for q in queries]
     missing = {i for i, m in enumerate(masks) if not m}
     useful = [q for q, m in zip(queries, masks, strict=True) if m]
-    if useful:
-        some = without_excluded(wq.Or(useful) if len(useful) > 1 else useful[0])
-        some_mask = _matching(snapshot, some) & ~all_mask
-        if some_mask & fmask:
-            # As a query (not a filter set), so Whoosh can still skip what cannot rank.
-            tiers.append((wq.AndNot(some, every_word), some_mask))
-    return tiers, missing
+    if len(queries) < 2 or not useful:
+        return MatchSet(every_word, 0, missing=missing)
+    some = without_excluded(wq.Or(useful) if len(useful) > 1 else useful[0])
+    mask = _matching(snapshot, some) & ~snapshot.site_pages_mask
+    return MatchSet(some, mask, relaxed=bool(mask), missing=missing)
 
 
-def _page_of_hits(snapshot: Snapshot, tiers: list[tuple[wq.Query, int]], fmask: int,
+def _page_of_hits(snapshot: Snapshot, found: MatchSet, fmask: int,
                   proximity: wq.Query | None, page: int, per_page: int
                   ) -> list[tuple[int, float]]:
-    """(document, score) of the hits for one results page, walking the tiers in order; facet
-    choices only narrow the documents (they do not change a score)."""
-    hits: list[tuple[int, float]] = []
+    """(document, score) of the hits for one results page; facet choices only narrow the
+    documents (they do not change a score)."""
+    allowed_mask = found.mask & fmask
     offset = (page - 1) * per_page
+    if found.query is None or offset >= allowed_mask.bit_count():
+        return []
     terms = snapshot.term_scores
-    for tier_query, mask in tiers:
-        count = (mask & fmask).bit_count()
-        if offset >= count:
-            offset -= count
-            continue
-        wanted = offset + per_page - len(hits)
-        ranked = wq.AndMaybe(tier_query, proximity) if proximity is not None else tier_query
-        allowed = mask_array(mask & fmask, terms.size)
-        found = top_documents(query_scores(ranked, terms), allowed, wanted)
-        hits.extend(found[offset:wanted])
-        offset = 0
-        if len(hits) >= per_page:
-            break
-    return hits[:per_page]
+    ranked = wq.AndMaybe(found.query, proximity) if proximity is not None else found.query
+    allowed = mask_array(allowed_mask, terms.size)
+    return top_documents(query_scores(ranked, terms), allowed, offset + per_page)[offset:]
 
 
 def _any_of(parts: list[wq.Query], kind=wq.Or) -> wq.Query:

@@ -51,6 +51,19 @@ EVERYDAY_WORDS = frozenset(
 )
 
 
+COMMON_FROM = 300  # a word this frequent in everyday English (about 32,000 words) is left alone
+
+
+@lru_cache(maxsize=1)
+def everyday_english() -> frozenset[str]:
+    """Common English words (pyspellchecker's frequency list) and the contractions and
+    texting forms above: words a search never "corrects" to a word of the guide."""
+    from spellchecker import SpellChecker  # read once, on first use (about 0.2 s)
+
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(w for w, n in counts.items() if n >= COMMON_FROM) | EVERYDAY_WORDS
+
+
 class Vocabulary:
     """The guide's own words plus the synonyms', for "did you mean" and completions."""
 
@@ -66,7 +79,7 @@ class Vocabulary:
 
     def known(self, word: str) -> bool:
         """A word of the guide, of the synonyms or of everyday English."""
-        return word in self.counts or word in EVERYDAY_WORDS
+        return word in self.counts or word in everyday_english()
 
     def completions(self, prefix: str, limit: int) -> list[str]:
         start = bisect.bisect_left(self.sorted, prefix)
@@ -81,7 +94,7 @@ class Vocabulary:
     def _correct(self, word: str) -> str | None:
         """The likeliest intended word: fewest edits, then most common in the guide."""
         if (len(word) < MIN_CORRECT or word in self.counts or not word.isalpha()
-                or word.replace("'", "") in EVERYDAY_WORDS):
+                or word.replace("'", "") in everyday_english()):
             return None
         maxdist = 1 if len(word) < 8 else 2
         candidates = [w for _, w in self.corrector._suggestions(word, maxdist, 1) if w != word]

@@ -59,7 +59,8 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggest
             found.append({"text": label, "kind": kind, "url": url, "detail": detail})
 
     snapshot = context.snapshot
-    result = search(context, SearchParams(q=text), per_page=PAGES, max_chars=max_chars)
+    result = search(context, SearchParams(q=text, typing=True), per_page=PAGES,
+                    max_chars=max_chars)
     notice = result.notice
     if notice is not None:
         # The notice itself is the first row; it opens the page that helps most.

@@ -244,7 +244,10 @@
   async function showResults(search, how, link = null) {
     let html;
     try {
-      html = await getFragment(`/search${search}${search.length > 1 ? "&" : "?"}fragment=1`);
+      // While typing, the last word may be unfinished (typing=1 lets the server complete
+      // it); a sent search means whole words.
+      const extra = how === "typing" ? "fragment=1&typing=1" : "fragment=1";
+      html = await getFragment(`/search${search}${search.length > 1 ? "&" : "?"}${extra}`);
     } catch {
       // The server refused (a bad page number...) or cannot be reached: a real page load
       // shows its own explanation. While typing, leave the page alone.
@@ -398,7 +401,7 @@
 
     // Facet values are announced as checkboxes, and Space toggles a checkbox.
     results.addEventListener("keydown", (event) => {
-      if (event.key === " " && event.target.matches("a.facet-value[role=checkbox]")) {
+      if (event.key === " " && event.target.matches("a.facet-value:is([role=checkbox], [role=radio])")) {
         event.preventDefault();
         event.target.click();
       }

@@ -18,15 +18,39 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is 
 FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}
 
 
-def search_params(request: Request) -> SearchParams:
-    """Query-string parameters, validated; a bad one is a 400 with the reason."""
+SWITCHES = ("exact", "typing")  # parameters that are 0 or 1
+
+
+def _switch(query, name: str) -> bool:
+    value = query.get(name, "").strip()
+    if value not in ("", "0", "1"):
+        raise BadRequest(f"{name} must be 0 or 1 (1: {SWITCH_MEANING[name]})")
+    return value == "1"
+
+
+SWITCH_MEANING = {"exact": "search the words exactly as typed, without spelling fixes",
+                  "typing": "the last word is still being typed"}
+
+
+def _page_number(query, limit: int) -> int:
+    raw = query.get("page", "1").strip() or "1"
+    if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
+        raise BadRequest("Page numbers are whole numbers, such as 1, 2 or 3.")
+    if int(raw) > limit:
+        raise BadRequest(f"We show up to {limit} pages of results. Add a word or choose a "
+                         "filter to narrow your search.")
+    return int(raw)
+
+
+def search_params(request: Request, *, typing: bool = False) -> SearchParams:
+    """Query-string parameters, validated; a bad one is a 400 that says what is allowed.
+    `typing`: the view may be asked for the words as they are being typed (typing=1)."""
     settings = app_state(request).settings
     query = request.query_params
-    raw_page = query.get("page", "1").strip() or "1"
-    if not PAGE_NUMBER.fullmatch(raw_page) or not 1 <= int(raw_page) <= settings.max_page_number:
-        raise BadRequest(f"page must be a whole number from 1 to {settings.max_page_number}")
-    params = SearchParams(q=query.get("q", ""), page=int(raw_page),
-                          exact=query.get("exact", "") in ("1", "true", "yes"))
+    params = SearchParams(q=query.get("q", ""),
+                          page=_page_number(query, settings.max_page_number),
+                          exact=_switch(query, "exact"),
+                          typing=typing and _switch(query, "typing"))
     for name, attr in FACET_PARAMS.items():
         values = [v for v in query.getlist(name) if v.strip()]
         if any(len(v) > 100 for v in values) or len(values) > 20:
@@ -41,15 +65,23 @@ def landing_link(url: str, anchor: str, words: list[str]) -> str:
     return url + query + (f"#{anchor}" if anchor else "")
 
 
-def _facets_view(result: SearchResult, filters: dict[str, list[str]], q: str) -> dict:
+def _facets_view(result: SearchResult, filters: dict[str, list[str]], q: str,
+                 exact: bool) -> dict:
+    """Each facet value with the link that chooses it. A section is one choice (a page has
+    one section: choosing another replaces it); body systems and side effects add up. So the
+    count on a value is always the total its link gives."""
     out = {}
     for name, key in FACET_PARAMS.items():
         values = []
         for value in result.facets[name]:
             chosen = list(filters[key])
-            toggled = [v for v in chosen if v != value.value] if value.selected else [
-                *chosen, value.value]
-            href = search_url(q, {**filters, key: toggled})
+            if value.selected:
+                toggled = [v for v in chosen if v != value.value]
+            elif name == "section":
+                toggled = [value.value]
+            else:
+                toggled = [*chosen, value.value]
+            href = search_url(q, {**filters, key: toggled}, exact=exact)
             values.append({**value.as_dict(), "href": href})
         out[name] = values
     return out
@@ -63,9 +95,9 @@ def notice_data(result: SearchResult) -> dict | None:
             "only_pinned": result.notice.only_pinned}
 
 
-def search_data(request: Request) -> dict:
+def search_data(request: Request, *, typing: bool = False) -> dict:
     state = app_state(request)
-    params = search_params(request)
+    params = search_params(request, typing=typing)
     context = state.search_context()
     result = search(context, params, per_page=state.settings.per_page,
                     max_chars=state.settings.max_query_chars)
@@ -77,7 +109,8 @@ def search_data(request: Request) -> dict:
     chips = [
         {"facet": name, "value": value, "label": next(
             (v.label for v in result.facets[name] if v.value == value), value),
-         "href": search_url(q, {**filters, key: [v for v in filters[key] if v != value]})}
+         "href": search_url(q, {**filters, key: [v for v in filters[key] if v != value]},
+                            exact=params.exact)}
         for name, key in FACET_PARAMS.items()
         for value in filters[key]
     ]
@@ -92,8 +125,10 @@ def search_data(request: Request) -> dict:
         "page": params.page,
         "per_page": result.per_page,
         "pages": pages,
-        "prev_url": search_url(q, filters, params.page - 1, params.exact)
+        "prev_url": search_url(q, filters, min(params.page - 1, pages), params.exact)
         if params.page > 1 else None,
+        "last_url": search_url(q, filters, pages, params.exact),
+        "past_end": params.page > pages,
         "next_url": search_url(q, filters, params.page + 1, params.exact)
         if params.page < pages else None,
         "results": [
@@ -101,6 +136,8 @@ def search_data(request: Request) -> dict:
                 "title": hit.title,
                 "url": hit.url,
                 "link": landing_link(hit.url, hit.anchor, result.highlight_terms),
+                # To share: the page at its section, without the search's words.
+                "share_url": hit.url + (f"#{hit.anchor}" if hit.anchor else ""),
                 "heading": hit.heading,
                 "section": hit.section,
                 "section_title": hit.section_title,
@@ -113,7 +150,7 @@ def search_data(request: Request) -> dict:
             }
             for hit in result.hits
         ],
-        "facets": _facets_view(result, filters, q),
+        "facets": _facets_view(result, filters, q, params.exact),
         "filters": filters,
         "chips": chips,
         "notice": notice_data(result),
@@ -125,10 +162,13 @@ def search_data(request: Request) -> dict:
 
 
 async def search_page(request: Request) -> Response:
-    """The results page; with fragment=1, only its results part (for search as you type)."""
-    data = search_data(request)
+    """The results page; with fragment=1, only its results part (for search as you type,
+    typing=1 while the last word may still be unfinished). A page past the last is a 404
+    that links to the last one."""
+    data = search_data(request, typing=True)
     template = "_results.html" if request.query_params.get("fragment") == "1" else "search.html"
-    return render(request, template, data, json_url=twin("/api/search", request))
+    status = 404 if data["past_end"] else 200
+    return render(request, template, data, status=status, json_url=twin("/api/search", request))
 
 
 async def search_api(request: Request) -> Response:
