@@ -65,8 +65,12 @@ async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     status, detail = error.status_code, error.detail
     if _wants_json(request):
-        return json_response({"error": detail}, status=status)
-    return render(request, "error.html", {"status": status, "message": detail}, status=status)
+        response = json_response({"error": detail}, status=status)
+    else:
+        response = render(request, "error.html", {"status": status, "message": detail},
+                          status=status)
+    response.headers.update(error.headers or {})  # e.g. a 405's Allow
+    return response
 
 
 async def no_index(request: Request, error: Exception) -> Response:

@@ -90,6 +90,7 @@ class SearchResult:
     relaxed: bool = False
     missing_words: list[str] = field(default_factory=list)
     highlight_terms: list[str] = field(default_factory=list)
+    forms: list[list[Form]] = field(default_factory=list)  # each group's indexed terms
     truncated: bool = False
 
     @property
@@ -153,9 +154,10 @@ class Planner:
             group = Group(term, self.synonyms.alternatives(term))
             last = index + size == len(words)
             tokens = self.tokens(term)
-            if last and size == 1 and parsed.ends_mid_word and (
-                not (tokens and self.indexed(tokens[0])) or len(term) < 4
-            ):  # an unfinished word: what the guide's words that start with it say
+            if last and size == 1 and parsed.ends_mid_word and term not in self.synonyms.by_term \
+                    and (not (tokens and self.indexed(tokens[0])) or len(term) < 4):
+                # An unfinished word: the guide's words that start with it ("sle" is a word
+                # of its own, lupus, not the start of "sleep").
                 group.prefixes = [
                     w for w in self.vocabulary.completions(term, PREFIX_EXPANSIONS) if w != term
                 ]
@@ -410,6 +412,7 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
         relaxed=found.relaxed,
         missing_words=missing_words,
         highlight_terms=_landing_words(groups, context.planner),
+        forms=group_forms,
         truncated=parsed.truncated,
         per_page=per_page,
     )
@@ -486,7 +489,7 @@ def _hit(snapshot: Snapshot, hit: tuple[int, float], group_forms: list[list[Form
          tokens: TextTokens) -> Hit:
     docnum, score = hit
     fields, sections, pairs = snapshot.result_fields(docnum)
-    anchor, heading, text = best_section(sections, group_forms, tokens)
+    anchor, heading, text = best_section(sections, group_forms, tokens, fields[schema.TITLE])
     description = fields.get(schema.DESCRIPTION, "")
     snippet = snippet_html(text, terms_present(text, group_forms, tokens), tokens) or (
         snippet_html(description, terms_present(description, group_forms, tokens), tokens,

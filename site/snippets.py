@@ -52,13 +52,18 @@ def terms_present(text: str, groups: list[list[Form]], tokens: TextTokens) -> se
     return {t for forms in groups for form in forms if found.issuperset(form) for t in form}
 
 
-def best_section(sections: list[list[str]], groups: list[list[Form]], tokens: TextTokens
-                 ) -> tuple[str, str, str]:
+def best_section(sections: list[list[str]], groups: list[list[Form]], tokens: TextTokens,
+                 title: str = "") -> tuple[str, str, str]:
     """(anchor, heading, text) of the section that answers most of the query's groups
     (a word with its synonyms is one group), then most of them in its heading, then the
-    most forms. The page's opening when nothing matches."""
+    most forms. Groups the page's title already answers ("plaquenil" on Hydroxychloroquine
+    (Plaquenil)) hold for every section, so the rest of the words choose it ("eye exam":
+    Eye Exams). The page's opening when nothing matches."""
     if not sections:
         return "", "", ""
+    in_title = tokens.terms(title) if title else frozenset()
+    rest = [forms for forms in groups if not any(set(form) <= in_title for form in forms)]
+    groups = rest or groups
     best, best_score = sections[0], (0, 0, 0)
     form_sets = _form_sets(groups)
     wanted = frozenset(t for forms in groups for form in forms for t in form)

@@ -11,7 +11,8 @@ from whoosh.support.charset import accent_map
 
 from guide_site.live_index import Snapshot
 from guide_site.query import clean_text
-from guide_site.search import SearchContext, SearchParams, SearchResult, search
+from guide_site.search import Hit, SearchContext, SearchParams, SearchResult, search
+from guide_site.snippets import Form, TextTokens
 from guide_site.synonyms import words_of
 from guide_site.wording import counted
 from indexer import schema
@@ -43,6 +44,17 @@ class Suggestions:
     result: SearchResult | None = None  # the search behind them (its notice, if any)
 
 
+def _lands_on_section(hit: Hit, forms: list[list[Form]], tokens: TextTokens) -> bool:
+    """Whether the hit's best section answers words its page title does not ("plaquenil
+    eye exam": Hydroxychloroquine (Plaquenil) › Eye Exams): then the suggestion opens it."""
+    if not hit.anchor or not hit.heading:
+        return False
+    in_heading, in_title = tokens.terms(hit.heading), tokens.terms(hit.title)
+    return any(any(set(form) <= in_heading for form in group)
+               and not any(set(form) <= in_title for form in group)
+               for group in forms)
+
+
 def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggestions:
     """What to offer for the words typed so far. An urgent notice comes first, as a row that
     opens its first page; under a crisis notice, only its pages follow."""
@@ -72,10 +84,19 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggest
                 "page", pinned.url)
         if notice.only_pinned:
             return Suggestions(found, result)
-    for page in _titles_completing(snapshot, words):
-        add(page[schema.TITLE], "page", page[schema.URL], page[schema.SECTION_TITLE])
-    for hit in result.hits:
-        add(hit.title, "page", hit.url, hit.section_title)
+    completing = [(page[schema.TITLE], "page", page[schema.URL], page[schema.SECTION_TITLE])
+                  for page in _titles_completing(snapshot, words)]
+    best = [(f"{hit.title} › {hit.heading}", "section", f"{hit.url}#{hit.anchor}",
+             hit.section_title) if _lands_on_section(hit, result.forms, context.text_tokens)
+            else (hit.title, "page", hit.url, hit.section_title) for hit in result.hits]
+    # "sle" is a whole word (lupus) before it is the start of "sleep": what it finds comes
+    # before titles it starts.
+    last = words[-1]
+    tokens = context.planner.tokens(last)
+    finished = last in context.synonyms.by_term or bool(tokens and context.planner.indexed(
+        tokens[0]))
+    for row in (best + completing) if finished else (completing + best):
+        add(*row)
     for effect, mask in sorted(snapshot.effect_masks.items(), key=lambda e: -e[1].bit_count()):
         if _completes(effect, words):
             add(snapshot.effect_label(effect), "side effect",

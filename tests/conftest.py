@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +24,8 @@ from indexer.settings import load_settings
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STARTUP_SECONDS = 20
+STOP_SECONDS = 5
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +68,61 @@ def wait_for_generation(client: TestClient, number: int, timeout: float = 20.0) 
     while client.get("/api/status").json()["generation"] != number:
         assert time.monotonic() < deadline, f"generation {number} never went live"
         time.sleep(0.02)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def serving(content: Path, index_dir: Path, log_dir: Path) -> Iterator[str]:
+    """The real app (`guide_site.app:create_app`) under uvicorn, on a free 127.0.0.1 port,
+    serving `content` from the built index in `index_dir`. Yields the base URL; the process
+    is stopped by its PID on exit."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "LUPUS_GUIDE_CONTENT": str(content),
+           "LUPUS_GUIDE_INDEX": str(index_dir)}
+    log_path = log_dir / "uvicorn.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "guide_site.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _healthy(f"{base}/healthz"):
+            if process.poll() is not None:
+                pytest.fail(f"the server exited with {process.returncode}:\n"
+                            f"{log_path.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer /healthz within {STARTUP_SECONDS} s:\n"
+                            f"{log_path.read_text(errors='replace')}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=STOP_SECONDS)
+
+
+@pytest.fixture(scope="session")
+def live_server(guide_index: Path, tmp_path_factory) -> Iterator[str]:
+    """The shipped guide served from a freshly built temp index (`guide_index`,
+    tests/conftest.py) by `serving`. Yields the base URL."""
+    with serving(CONTENT, guide_index, tmp_path_factory.mktemp("server")) as base:
+        yield base

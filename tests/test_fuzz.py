@@ -170,7 +170,7 @@ def test_page_highlight_words_never_fail(client: TestClient, words: str, path: s
 
 
 @pytest.mark.parametrize("path", ["/search", "/api/search"])
-@pytest.mark.parametrize("number", ["0", "-1", "1e9", "abc", "1.5", "²", "①", "9" * 5000,
+@pytest.mark.parametrize("number", ["", " ", "0", "-1", "1e9", "abc", "1.5", "²", "①", "9" * 5000,
                                     "99999999999999999999", "1\x00"])
 def test_bad_page_numbers_are_a_400(client: TestClient, path: str, number: str) -> None:
     response = client.get(path, params={"q": "lupus", "page": number})
@@ -178,8 +178,8 @@ def test_bad_page_numbers_are_a_400(client: TestClient, path: str, number: str) 
 
 
 @pytest.mark.parametrize("path", ["/search", "/api/search"])
-@pytest.mark.parametrize("number", ["", " ", "1", "2", "50"])
-def test_good_or_empty_page_numbers_are_fine(client: TestClient, path: str, number: str) -> None:
+@pytest.mark.parametrize("number", ["1", "2", "50"])
+def test_good_page_numbers_are_fine(client: TestClient, path: str, number: str) -> None:
     response = client.get(path, params={"q": "lupus", "page": number})
     if path == "/search" and number == "50":  # past the last page: a 404 that says where
         assert response.status_code == 404 and "There is no page 50" in response.text

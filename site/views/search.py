@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
+from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS, MAX_VALUES
 from guide_site.search import SearchParams, SearchResult, search
 from guide_site.state import app_state
 from guide_site.suggest import suggestions
@@ -22,8 +23,10 @@ SWITCHES = ("exact", "typing")  # parameters that are 0 or 1
 
 
 def _switch(query, name: str) -> bool:
-    value = query.get(name, "").strip()
-    if value not in ("", "0", "1"):
+    if name not in query:
+        return False
+    value = query[name].strip()
+    if value not in ("0", "1"):
         raise BadRequest(f"{name} must be 0 or 1 (1: {SWITCH_MEANING[name]})")
     return value == "1"
 
@@ -33,7 +36,7 @@ SWITCH_MEANING = {"exact": "search the words exactly as typed, without spelling 
 
 
 def _page_number(query, limit: int) -> int:
-    raw = query.get("page", "1").strip() or "1"
+    raw = query.get("page", "1").strip()
     if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
         raise BadRequest("Page numbers are whole numbers, such as 1, 2 or 3.")
     if int(raw) > limit:
@@ -42,20 +45,29 @@ def _page_number(query, limit: int) -> int:
     return int(raw)
 
 
+def _words(query) -> str:
+    q = query.get("q", "")
+    if len(q) > MAX_Q_CHARS:
+        raise BadRequest(f"That search is too long ({len(q)} characters): please use fewer "
+                         f"words (at most {MAX_Q_CHARS} characters).")
+    return q
+
+
 def search_params(request: Request, *, typing: bool = False) -> SearchParams:
     """Query-string parameters, validated; a bad one is a 400 that says what is allowed.
     `typing`: the view may be asked for the words as they are being typed (typing=1)."""
     settings = app_state(request).settings
     query = request.query_params
-    params = SearchParams(q=query.get("q", ""),
+    params = SearchParams(q=_words(query),
                           page=_page_number(query, settings.max_page_number),
                           exact=_switch(query, "exact"),
                           typing=typing and _switch(query, "typing"))
     for name, attr in FACET_PARAMS.items():
-        values = [v for v in query.getlist(name) if v.strip()]
-        if any(len(v) > 100 for v in values) or len(values) > 20:
-            raise BadRequest(f"too many or too long values for {name!r}")
-        setattr(params, attr, values)
+        values = query.getlist(name)
+        if any(len(v) > MAX_VALUE_CHARS for v in values) or len(values) > MAX_VALUES:
+            raise BadRequest(f"{name} takes at most {MAX_VALUES} values of at most "
+                             f"{MAX_VALUE_CHARS} characters each")
+        setattr(params, attr, [v for v in values if v.strip()])
     return params
 
 
@@ -177,7 +189,7 @@ async def search_api(request: Request) -> Response:
 
 async def suggest_api(request: Request) -> Response:
     state = app_state(request)
-    q = request.query_params.get("q", "")
+    q = _words(request.query_params)
     found = suggestions(state.search_context(), q, max_chars=state.settings.max_query_chars)
     return json_response({"query": q[: state.settings.max_query_chars],
                           "notice": notice_data(found.result) if found.result else None,
