@@ -84,7 +84,7 @@ kilo lima mike november oscar papa.</p>
 </body>
 </html>
 """
-FIRST_RESULT = re.compile(r'<li class="result">\s*<h2><a href="([^"?#]*)')
+FIRST_RESULT = re.compile(r'<li class="result">\s*<h[23] class="result-title"><a href="([^"?#]*)')
 
 
 @dataclass

@@ -218,8 +218,10 @@ def test_hostile_input_is_handled_safely(client: TestClient) -> None:
     assert response.status_code == 200
     assert "<script>alert" not in response.text and "<img src=x" not in response.text
     assert "&lt;script&gt;" in response.text
+    long = client.get("/api/search", params={"q": "headache " * 200})  # 1,800 characters
+    assert long.status_code == 200 and long.json()["results"] and long.json()["truncated"]
     huge = client.get("/api/search", params={"q": "headache " * 1200})
-    assert huge.status_code == 200 and huge.json()["results"]
+    assert huge.status_code == 400 and "too long" in huge.json()["error"]
     assert client.get("/api/search", params={"q": '"unbalanced (( [ -'}).status_code == 200
     assert "default-src 'none'" in response.headers["content-security-policy"]
 

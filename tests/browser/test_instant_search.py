@@ -58,7 +58,7 @@ def test_typing_on_search_page_updates_suggestions_and_results_in_place(page: Pa
     # Results, for the last words typed, without a page load.
     results = page.locator("#search-results")
     expect(results.locator(".results-heading q")).to_have_text("headache after inf")
-    expect(results.locator(".result h2 a", has_text=IVIG)).to_be_visible()
+    expect(results.locator(".result .result-title a", has_text=IVIG)).to_be_visible()
     expect(results.locator("button.copy-link").first).to_be_visible()
     assert_same_document(page)
 
@@ -80,7 +80,7 @@ def test_suggestions_on_other_pages_and_enter_submits(page: Page) -> None:
     # Enter with no active suggestion is an ordinary search.
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=headache\+after\+inf$"))
-    expect(page.locator(".result h2 a", has_text=IVIG)).to_be_visible()
+    expect(page.locator(".result .result-title a", has_text=IVIG)).to_be_visible()
     expect(page.locator("#q")).to_have_value("headache after inf")
 
 
@@ -127,7 +127,7 @@ def test_facet_narrows_in_place_and_back_restores(page: Page, facet: str) -> Non
     page.goto("/search?q=headache")
     mark_page(page)
     before = result_count(page)
-    first_titles = page.locator(".result h2 a").all_inner_texts()
+    first_titles = page.locator(".result .result-title a").all_inner_texts()
 
     # A value that narrows: fewer pages than the whole result.
     values = page.locator(f"a.facet-value[data-facet={facet}]")
@@ -158,7 +158,7 @@ def test_facet_narrows_in_place_and_back_restores(page: Page, facet: str) -> Non
     expect(page).not_to_have_url(re.compile(rf"[?&]{facet}="))
     expect(page.locator("#search-results .result-count")).to_have_text(
         re.compile(rf"^{before} pages match"))
-    expect(page.locator(".result h2 a")).to_have_text(first_titles)
+    expect(page.locator(".result .result-title a")).to_have_text(first_titles)
     expect(page.locator(".chips")).to_have_count(0)
     assert_same_document(page)
 
@@ -188,7 +188,7 @@ def test_new_words_are_searched_within_the_chosen_facets(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"[?&]q=tired"))
     assert query_of(page.url)["section"] == [label]
     expect(page.locator(".chips .chip")).to_have_count(1)
-    for link in page.locator(".result h2 a").all():
+    for link in page.locator(".result .result-title a").all():
         assert link.get_attribute("href").startswith(f"/{label}/")
 
     # Removing the chip, then typing again: the choice stays removed.
@@ -222,12 +222,12 @@ def test_pager_loads_in_place(page: Page) -> None:
     mark_page(page)
     pages = page.locator(".result-count").inner_text()
     assert ", page 1 of " in pages, pages
-    first = page.locator(".result h2 a").first.inner_text()
+    first = page.locator(".result .result-title a").first.inner_text()
     page.locator(".pager a[rel=next]").click()
     expect(page).to_have_url(re.compile(r"[?&]page=2"))
     expect(page.locator(".result-count")).to_contain_text("page 2 of")
     assert page.locator(".results").get_attribute("start") == "11"
-    assert page.locator(".result h2 a").first.inner_text() != first
+    assert page.locator(".result .result-title a").first.inner_text() != first
     expect(page.locator(".results-heading")).to_be_focused()
     assert_same_document(page)
 
@@ -242,7 +242,7 @@ def test_keyboard_only(page: Page, base_url: str) -> None:
     page.keyboard.press("ArrowDown")
     expect(box).to_have_attribute("aria-activedescendant", "suggestion-0")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/other-drugs/ivig")
+    page.wait_for_url("**/other-drugs/ivig#about-headaches")  # the section that answers
     expect(page.locator("h1")).to_have_text(IVIG)
 
     # "/" is an ordinary key inside a field...
@@ -259,7 +259,7 @@ def test_keyboard_only(page: Page, base_url: str) -> None:
     # Results are plain links, reached with Tab.
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.matches('.result h2 a')"):
+        if page.evaluate("() => document.activeElement.matches('.result .result-title a')"):
             break
     else:
         pytest.fail("Tab never reached a result link")
