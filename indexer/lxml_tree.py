@@ -1,0 +1,83 @@
+"""lxml as the walk's tree: the fast reading of a page.
+
+BeautifulSoup builds its tree from lxml's parser events in Python, one object per element
+and string; that was most of a build's time on long pages. Here libxml2 (the same parser,
+fed the same text with the same options) builds the tree in C and the walk reads it with
+`lxml.etree.iterwalk`. The records must equal BeautifulSoup's (`indexer.soup_tree`);
+tests/test_parse_paths.py compares them page by page.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from indexer.page_rules import chrome_hints
+from indexer.page_walk import Node, Visitor
+
+_EVENTS = ("start", "end", "comment", "pi")
+
+
+class EmptyDocument(Exception):
+    """libxml2 found no element at all (BeautifulSoup gives an empty soup)."""
+
+
+class LxmlTree:
+    """An lxml document, read through `page_walk.Tree`."""
+
+    def __init__(self, html: str) -> None:
+        # As BeautifulSoup's lxml builder: the text as it is (no byte order mark), fed to
+        # an HTML parser that recovers from errors, without huge_tree.
+        parser = etree.HTMLParser(recover=True, huge_tree=False)
+        parser.feed(html[1:] if html.startswith("\ufeff") else html)
+        try:
+            root = parser.close()
+        except etree.XMLSyntaxError as error:
+            raise EmptyDocument(str(error)) from None
+        if root is None:
+            raise EmptyDocument("no elements")
+        # What follows </html> is a second <html> beside the first (as in BeautifulSoup).
+        self.tops = [node for node in (*reversed(list(root.itersiblings(preceding=True))),
+                                       root, *root.itersiblings())
+                     if isinstance(node.tag, str)]
+
+    def walk(self, node: Node, visitor: Visitor) -> None:
+        start, text, end = visitor.start, visitor.text, visitor.end
+        skipped = None
+        walker = etree.iterwalk(node, events=_EVENTS)
+        for event, element in walker:
+            if event == "start":
+                if start(element, element.tag):
+                    if element.text:
+                        text(element.text)
+                else:
+                    walker.skip_subtree()  # its "end" still comes, next
+                    skipped = element
+                continue
+            if event == "end":
+                if element is skipped:
+                    skipped = None
+                else:
+                    end(element.tag)
+            # A comment's text is not the page's; what follows it (its tail) is.
+            if element.tail and element is not node:
+                text(element.tail)
+
+    def first(self, name: str) -> Node | None:
+        return next((node for top in self.tops for node in top.iter(name)), None)
+
+    def attribute(self, node: Node, name: str) -> str | None:
+        return node.get(name)
+
+    def classes(self, node: Node) -> list[str]:
+        value = node.get("class")
+        return value.split() if value else []
+
+    def hints(self, node: Node) -> str:
+        element_id, value = node.get("id"), node.get("class")
+        if not (element_id or value):
+            return ""
+        return chrome_hints(element_id or "", value.split() if value else [])
+
+    def metas(self) -> list[tuple[str, str]]:
+        return [(node.get("name") or "", node.get("content") or "")
+                for top in self.tops for node in top.iter("meta")]
