@@ -157,6 +157,9 @@ class ArticleParts:
     list_after: Callable[[Callable[[str], bool]], list[str]] = field(repr=False)
 
 
+_RECORDED = rules.HEADING_TAGS | rules.LIST_TAGS | rules.NOT_TEXT_TAGS | {"p", "li", "a"}
+
+
 class ArticleReader:
     """The visitor that records an article in one walk (see the module's docstring)."""
 
@@ -187,12 +190,17 @@ class ArticleReader:
         return name == "a" and _permalink(self.tree, node, bool(self.open_headings))
 
     def start(self, node: Node, name: str) -> bool:
-        if self.skips(node, name):
-            return False
+        if name in rules.DROPPED_TAGS or (
+                self.strip_chrome and rules.is_chrome(name, self.tree.hints(node))) or (
+                name == "a" and _permalink(self.tree, node, bool(self.open_headings))):
+            return False  # as `skips`, inline: this runs for every element of the page
         if self.removing and self.removing[-1].depth == len(self.open) and self._holds_h1_h2(
                 node):
             self._stop_removing()
         self.ordinal += 1
+        if name not in _RECORDED:
+            self.open.append(None)
+            return True
         record: tuple[str, Any] | None = None
         if name in rules.HEADING_TAGS:
             heading = _Heading(self.ordinal, len(self.strings), level=int(name[1]),
