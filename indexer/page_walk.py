@@ -190,10 +190,8 @@ class ArticleReader:
         return name == "a" and _permalink(self.tree, node, bool(self.open_headings))
 
     def start(self, node: Node, name: str) -> bool:
-        if name in rules.DROPPED_TAGS or (
-                self.strip_chrome and rules.is_chrome(name, self.tree.hints(node))) or (
-                name == "a" and _permalink(self.tree, node, bool(self.open_headings))):
-            return False  # as `skips`, inline: this runs for every element of the page
+        if self.skips(node, name):
+            return False
         if self.removing and self.removing[-1].depth == len(self.open) and self._holds_h1_h2(
                 node):
             self._stop_removing()

@@ -36,8 +36,8 @@ def parser_note(category: type[Warning], message: str) -> str:
 class SoupTree:
     """A BeautifulSoup document, read through `page_walk.Tree`."""
 
-    def __init__(self, soup: BeautifulSoup) -> None:
-        self.soup = soup
+    def __init__(self, soup: Tag) -> None:
+        self.soup = soup  # the whole document (BeautifulSoup), or an article in it
 
     def walk(self, node: Node, visitor: Visitor) -> None:
         if not visitor.start(node, node.name):
@@ -119,7 +119,7 @@ def article_of(soup: BeautifulSoup) -> Tag | None:
 
 def assign_anchors(article: Tag) -> None:
     """Give every h2/h3 the id the index gives it (kept if the page set one)."""
-    parts = read_article(SoupTree(article), article, strip_chrome=False)  # type: ignore[arg-type]
+    parts = read_article(SoupTree(article), article, strip_chrome=False)
     for heading, anchor in parts.anchors:
         if anchor:
             heading["id"] = anchor
