@@ -15,10 +15,19 @@ from indexer.page_rules import chrome_hints
 from indexer.page_walk import Node, Visitor
 
 _EVENTS = ("start", "end", "comment", "pi")
+# libxml2 builds no tree deeper than this (even with huge_tree); BeautifulSoup, building
+# its own from the parser's events, has no such limit. A page that may reach it is
+# measured, and read with BeautifulSoup when it does.
+DEPTH_LIMIT = 2048
+DEPTH_MARGIN = 16
 
 
 class EmptyDocument(Exception):
     """libxml2 found no element at all (BeautifulSoup gives an empty soup)."""
+
+
+class TooDeep(Exception):
+    """The page nests deeper than libxml2 builds trees: read it with BeautifulSoup."""
 
 
 class LxmlTree:
@@ -26,8 +35,9 @@ class LxmlTree:
 
     def __init__(self, html: str) -> None:
         # As BeautifulSoup's lxml builder: the text as it is (no byte order mark), fed to
-        # an HTML parser that recovers from errors, without huge_tree.
-        parser = etree.HTMLParser(recover=True, huge_tree=False)
+        # an HTML parser that recovers from errors; huge_tree, so that it builds trees as
+        # deep as BeautifulSoup's (256 levels otherwise; pages are at most 2 MB anyway).
+        parser = etree.HTMLParser(recover=True, huge_tree=True)
         parser.feed(html[1:] if html.startswith("\ufeff") else html)
         try:
             root = parser.close()
@@ -39,6 +49,18 @@ class LxmlTree:
         self.tops = [node for node in (*reversed(list(root.itersiblings(preceding=True))),
                                        root, *root.itersiblings())
                      if isinstance(node.tag, str)]
+        if html.count("<") >= DEPTH_LIMIT - DEPTH_MARGIN and self._depth() >= (
+                DEPTH_LIMIT - DEPTH_MARGIN):
+            raise TooDeep(f"nested {DEPTH_LIMIT - DEPTH_MARGIN} elements deep or more")
+
+    def _depth(self) -> int:
+        """How deep the tree nests (only counted on pages with enough tags to be deep)."""
+        deepest = depth = 0
+        for top in self.tops:
+            for event, _ in etree.iterwalk(top, events=("start", "end")):
+                depth += 1 if event == "start" else -1
+                deepest = max(deepest, depth)
+        return deepest
 
     def walk(self, node: Node, visitor: Visitor) -> None:
         start, text, end = visitor.start, visitor.text, visitor.end

@@ -101,6 +101,8 @@ EDGE_CASES = {
              "<ruby>漢<rp>(</rp><rt>kan</rt></ruby></p>"),
     "chrome only": '<body><div class="sidebar"><h1>T</h1><p>words</p></div></body>',
     "comment only": "<!-- nothing else -->",
+    "300 deep": f"<h1>T</h1>{'<div>' * 300}<p>{WORDS}</p>{'</div>' * 300}<p>after</p>",
+    "3,000 deep": f"<h1>T</h1>{'<div>' * 3000}<p>{WORDS}</p><p>never closed</p>",
     "lists after headings": (f"<h1>T</h1><p>{WORDS}</p><h2>Side Effects</h2><h3>x</h3>"
                              "<ul><li>Skin: rash</li></ul><h2>Possible side effects:</h2>"
                              "<ol><li>Eyes: <ul><li>dry eyes</li></ul></li></ol>"),
@@ -110,6 +112,15 @@ EDGE_CASES = {
 @pytest.mark.parametrize("html", EDGE_CASES.values(), ids=EDGE_CASES.keys())
 def test_edge_cases(html: str) -> None:
     assert_same(html, "treating-lupus/edge.html")
+
+
+def test_pages_deeper_than_libxml2_builds_are_read_with_beautifulsoup() -> None:
+    """libxml2 stops building a tree 2,048 levels down (BeautifulSoup builds its own)."""
+    page = parse_html(EDGE_CASES["3,000 deep"], "treating-lupus/deep.html", modified=WHEN,
+                      content_hash="x", reader="lxml")
+    assert "never closed" in page.body
+    assert page.parser_notes == [
+        "nested 2032 elements deep or more: read with BeautifulSoup"]
 
 
 @pytest.mark.parametrize("scale", [1, 4])
