@@ -9,6 +9,8 @@ tests/test_parse_paths.py compares them page by page.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from indexer.page_rules import chrome_hints
@@ -26,8 +28,12 @@ class EmptyDocument(Exception):
     """libxml2 found no element at all (BeautifulSoup gives an empty soup)."""
 
 
-class TooDeep(Exception):
-    """The page nests deeper than libxml2 builds trees: read it with BeautifulSoup."""
+class ReadWithSoup(Exception):
+    """A page libxml2's tree cannot show as BeautifulSoup sees it: read it with that."""
+
+
+_DOCTYPE = re.compile(r"<!doctype", re.I)
+_BEFORE_DOCTYPE = re.compile(r"<!--.*?-->|<\?.*?>|\s+", re.S)  # all a doctype may follow
 
 
 class LxmlTree:
@@ -38,7 +44,13 @@ class LxmlTree:
         # an HTML parser that recovers from errors; huge_tree, so that it builds trees as
         # deep as BeautifulSoup's (256 levels otherwise; pages are at most 2 MB anyway).
         parser = etree.HTMLParser(recover=True, huge_tree=True)
-        parser.feed(html[1:] if html.startswith("\ufeff") else html)
+        html = html[1:] if html.startswith("\ufeff") else html
+        doctypes = [m.start() for m in _DOCTYPE.finditer(html)]
+        if len(doctypes) > 1 or (doctypes and _BEFORE_DOCTYPE.sub("", html[:doctypes[0]])):
+            # libxml2 drops it, joining the text around it into one string; BeautifulSoup
+            # keeps it, and so two strings (two words where the tree has one).
+            raise ReadWithSoup("a <!DOCTYPE> inside the page")
+        parser.feed(html)
         try:
             root = parser.close()
         except etree.XMLSyntaxError as error:
@@ -51,7 +63,7 @@ class LxmlTree:
                      if isinstance(node.tag, str)]
         if html.count("<") >= DEPTH_LIMIT - DEPTH_MARGIN and self._depth() >= (
                 DEPTH_LIMIT - DEPTH_MARGIN):
-            raise TooDeep(f"nested {DEPTH_LIMIT - DEPTH_MARGIN} elements deep or more")
+            raise ReadWithSoup(f"nested {DEPTH_LIMIT - DEPTH_MARGIN} elements deep or more")
 
     def _depth(self) -> int:
         """How deep the tree nests (only counted on pages with enough tags to be deep)."""
@@ -99,6 +111,9 @@ class LxmlTree:
         if not (element_id or value):
             return ""
         return chrome_hints(element_id or "", value.split() if value else [])
+
+    def ancestor_names(self, node: Node) -> list[str]:
+        return [parent.tag for parent in node.iterancestors()]
 
     def metas(self) -> list[tuple[str, str]]:
         return [(node.get("name") or "", node.get("content") or "")

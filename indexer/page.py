@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from indexer import page_rules as rules
-from indexer.lxml_tree import EmptyDocument, LxmlTree, TooDeep
+from indexer.lxml_tree import EmptyDocument, LxmlTree, ReadWithSoup
 from indexer.page_rules import SOURCES_ANCHOR, is_sources_heading, slugify
 from indexer.page_walk import Tree, node_text, read_article, stripped_text
 from indexer.sections import SITE_PAGES_FOLDER, section_title
@@ -181,7 +181,7 @@ def read_tree(html: str, relative: str, reader: Reader | None = None
         return LxmlTree(html), []
     except EmptyDocument:
         raise PageError(relative, "not an HTML document (no <html> or <body>)") from None
-    except TooDeep as error:  # beyond what libxml2 builds: the reference reads it all
+    except ReadWithSoup as error:  # rare pages libxml2's tree shows otherwise
         soup, notes = parse_soup(html)
         return SoupTree(soup), [*notes, f"{error}: read with BeautifulSoup"]
 

@@ -49,6 +49,15 @@ class Tree(Protocol):
     def metas(self) -> list[tuple[str, str]]:
         """(name, content) of every <meta> of the document, in order."""
 
+    def ancestor_names(self, node: Node) -> list[str]:
+        """The names of the elements around `node`."""
+
+
+def _inside_not_text(tree: Tree, node: Node) -> int:
+    """1 when `node` is inside an element whose strings are never text (a title in a
+    ruby annotation, an article in a template...), else 0."""
+    return int(any(name in rules.NOT_TEXT_TAGS for name in tree.ancestor_names(node)))
+
 
 class _Text:
     """Collects a node's text, without permalinks or what is never text."""
@@ -58,7 +67,7 @@ class _Text:
         self.root = root  # a link's own text is read to tell whether it is a permalink
         self.in_heading = in_heading
         self.strings: list[str] = []
-        self.hidden = 0  # open elements whose strings are not text
+        self.hidden = _inside_not_text(tree, root)  # open elements whose strings are not text
 
     def start(self, node: Node, name: str) -> bool:
         if name in rules.DROPPED_TAGS:
@@ -425,5 +434,6 @@ class _HeadingFinder:
 def read_article(tree: Tree, root: Node, *, strip_chrome: bool) -> ArticleParts:
     """Walk the article (or the body, without its chrome, when `strip_chrome`)."""
     reader = ArticleReader(tree, strip_chrome=strip_chrome)
+    reader.hidden = _inside_not_text(tree, root)
     tree.walk(root, reader)
     return reader.finish()

@@ -73,6 +73,9 @@ class SoupTree:
     def hints(self, node: Tag) -> str:
         return rules.chrome_hints(str(node.get("id", "")), list(node.get("class") or []))
 
+    def ancestor_names(self, node: Tag) -> list[str]:
+        return [parent.name for parent in node.parents]
+
     def metas(self) -> list[tuple[str, str]]:
         return [(str(node.get("name", "")), str(node.get("content", "")))
                 for node in self.soup.descendants if type(node) is Tag and node.name == "meta"]

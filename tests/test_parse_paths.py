@@ -101,6 +101,9 @@ EDGE_CASES = {
              "<ruby>漢<rp>(</rp><rt>kan</rt></ruby></p>"),
     "chrome only": '<body><div class="sidebar"><h1>T</h1><p>words</p></div></body>',
     "comment only": "<!-- nothing else -->",
+    "doctype inside": f"<h1>T</h1><p>{WORDS} one<!DOCTYPE html>two</p>",
+    "title in ruby text": f"<rt><title>T</title></rt><p>{WORDS}</p>",
+    "article in a template": f"<title>T</title><template><article>{WORDS}</article></template>",
     "300 deep": f"<h1>T</h1>{'<div>' * 300}<p>{WORDS}</p>{'</div>' * 300}<p>after</p>",
     "3,000 deep": f"<h1>T</h1>{'<div>' * 3000}<p>{WORDS}</p><p>never closed</p>",
     "lists after headings": (f"<h1>T</h1><p>{WORDS}</p><h2>Side Effects</h2><h3>x</h3>"
@@ -145,7 +148,13 @@ TAGS = [
     '<a href="#z">#</a>', '<a class="anchor" href="#w">real words</a>',
     "<script>var s = '<p>';</script>", "<style>p { }</style>", "<template><p>t</p></template>",
     "<!-- note -->", "<?pi x?>", "<ruby>字<rt>ji</rt><rp>(</rp></ruby>", "<noscript>",
-    "</noscript>",
+    "</noscript>", "<![CDATA[cdata text]]>", "<!DOCTYPE x>", '<html lang="x">',
+    '<body class="nav">', "<svg><title>inner</title></svg>", "<math><mi>x</mi></math>",
+    "<select><option>o</option></select>", "<textarea>t <p> x</textarea>", "<xmp>a <b> c</xmp>",
+    "<iframe>if</iframe>", "<noembed>ne</noembed>", "<frameset>", "<plaintext>",
+    "<table>loose text<tr>row text<td>cell</td></tr></table>", "<title>second</title>",
+    '<meta name="section" content="other">', "<h2 id=''>", "<rt>", "</rt>", "<rp>",
+    "<template>", "</template>", "<style>", "<script>", "<p/>", "<br/>",
 ]
 TEXTS = [
     "Sources", "Possible Side Effects", "Side effects:", "Call your doctor if", "🔗", "¶",
