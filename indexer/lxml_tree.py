@@ -22,6 +22,8 @@ _EVENTS = ("start", "end", "comment", "pi")
 # measured, and read with BeautifulSoup when it does.
 DEPTH_LIMIT = 2048
 DEPTH_MARGIN = 16
+# Whether any element is that deep: one XPath step a level, all in C.
+_TOO_DEEP = etree.XPath("boolean(/" + "/".join(["*"] * (DEPTH_LIMIT - DEPTH_MARGIN)) + ")")
 
 
 class EmptyDocument(Exception):
@@ -61,18 +63,8 @@ class LxmlTree:
         self.tops = [node for node in (*reversed(list(root.itersiblings(preceding=True))),
                                        root, *root.itersiblings())
                      if isinstance(node.tag, str)]
-        if html.count("<") >= DEPTH_LIMIT - DEPTH_MARGIN and self._depth() >= (
-                DEPTH_LIMIT - DEPTH_MARGIN):
+        if html.count("<") >= DEPTH_LIMIT - DEPTH_MARGIN and _TOO_DEEP(root.getroottree()):
             raise ReadWithSoup(f"nested {DEPTH_LIMIT - DEPTH_MARGIN} elements deep or more")
-
-    def _depth(self) -> int:
-        """How deep the tree nests (only counted on pages with enough tags to be deep)."""
-        deepest = depth = 0
-        for top in self.tops:
-            for event, _ in etree.iterwalk(top, events=("start", "end")):
-                depth += 1 if event == "start" else -1
-                deepest = max(deepest, depth)
-        return deepest
 
     def walk(self, node: Node, visitor: Visitor) -> None:
         start, text, end = visitor.start, visitor.text, visitor.end
