@@ -172,6 +172,56 @@ def errors(sizes: dict) -> list[str]:
     return found
 
 
+def _slowest(entry: dict | None) -> str:
+    slowest = (entry or {}).get("slowest") or []
+    if not slowest:
+        return "-"
+    seconds, path, size = slowest[0]
+    return f"{seconds:.2f}s {size / 1024:.0f} KB {path.split('/')[-1][:24]}"
+
+
+def corpus_rows(builds: dict) -> list[Row]:
+    rows = []
+    with_baseline = bool(builds.get("baseline"))
+    for name, entry in builds.get("corpora", {}).items():
+        now, before = entry.get("current") or {}, entry.get("baseline") or {}
+        row = [name, f"{entry['pages']:,}", number(entry["bytes"] / 1e6, 1),
+               number(entry["largest"] / 1024, 0)]
+        if with_baseline:
+            row += [number(before.get("pages_per_s"), 1)]
+        row += [number(now.get("pages_per_s"), 1)]
+        if with_baseline:
+            row += [ratio(now.get("pages_per_s"), before.get("pages_per_s")),
+                    number(before.get("cpu_ms_per_page"), 1)]
+        share = now.get("others_share")
+        row += [number(now.get("mb_per_s")), number(now.get("cpu_ms_per_page"), 1),
+                number(now.get("seconds_parsing")), number(now.get("seconds_indexing")),
+                str(now.get("workers", "-")), _slowest(now),
+                f"{share:.0%}" if share is not None else "-"]
+        if now.get("error") or before.get("error"):
+            row[-1] += f" ERROR {now.get('error') or before.get('error')}"[:80]
+        rows.append(row)
+    return rows
+
+
+def render_corpus_builds(builds: dict) -> str:
+    """The full-build table of every corpus (with a baseline: before and after)."""
+    baseline = builds.get("baseline")
+    headers = ["corpus", "pages", "MB", "largest KB"]
+    if baseline:
+        headers += ["before pages/s"]
+    headers += ["pages/s"]
+    if baseline:
+        headers += ["speed-up", "before CPU ms/page"]
+    headers += ["MB/s", "CPU ms/page", "parse s", "index s", "workers", "slowest page",
+                "others' CPU"]
+    rounds = builds.get("rounds", 1)
+    title = (f"Full builds by corpus (a fresh process each; median of {rounds} round"
+             f"{'s' if rounds != 1 else ''}" + (f"; before = {baseline}" if baseline else "")
+             + "; parse s = reading, parsing and analysing, summed over workers)")
+    return table(title, headers, corpus_rows(builds))
+
+
 Section = tuple[str, Row, Callable[[dict], list[Row]]]
 
 
@@ -207,6 +257,8 @@ def render(results: dict) -> str:
     out = [table(title, headers, rows(sizes)) for title, headers, rows in sections]
     startup = number(get(results, "cli_startup", "seconds"))
     out[0] += f"\n(`lupus-guide --help` alone, the command's start-up floor: {startup} s)"
+    if isinstance(results.get("corpus_builds"), dict) and "corpora" in results["corpus_builds"]:
+        out.insert(0, render_corpus_builds(results["corpus_builds"]))
     problems = errors(sizes)
     if problems:
         out.append("Failures:\n" + "\n".join(f"  {p}" for p in problems))

@@ -4,6 +4,8 @@
     python bench/run.py --quick                # a smoke run on a few hundred pages
     python bench/run.py --sizes 10000 --profile
     python bench/run.py --huge                 # also 100,000 pages
+    python bench/run.py --builds-only --corpus realistic   # only full builds of a corpus
+    python bench/run.py --builds-only --corpus all --baseline f8e7e91 --build-rounds 3
 
 Prints tables and writes every number to bench/results/latest.json (or --json PATH).
 Measurement only: nothing here passes or fails on speed. See bench/README.md.
@@ -55,12 +57,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="keep the work folders (indexes, FTS5 file, server logs)")
     parser.add_argument("--json", type=Path, default=BENCH_DIR / "results" / "latest.json",
                         help="where to write the results (default: bench/results/latest.json)")
+    parser.add_argument("--builds-only", action="store_true",
+                        help="only the full builds of the corpora (no sizes, queries, HTTP)")
+    parser.add_argument("--corpus", default="all",
+                        help="corpora to build: all, realistic, or names among shipped, "
+                        "synthetic, realistic-mix, realistic-long (default: %(default)s)")
+    parser.add_argument("--baseline", metavar="COMMIT",
+                        help="also build with this commit's code, in turns with this one's")
+    parser.add_argument("--build-rounds", type=int, default=1,
+                        help="builds of each corpus with each code (default: %(default)s)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     use_project_python()
+    from corpora import corpus_names
     from report import render, render_profile
     from suite import Options, run_suite
 
@@ -70,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(sizes=sizes, rounds=args.rounds, queries=args.queries,
                       load_seconds=args.load_seconds, load_clients=args.clients,
                       profile=args.profile, keep=args.keep, json_path=args.json,
-                      wait_quiet=args.wait_quiet)
+                      wait_quiet=args.wait_quiet, corpora=corpus_names(args.corpus),
+                      baseline=args.baseline, build_rounds=args.build_rounds)
     if args.quick:
         options.sizes = [300]
         options.rounds = 1
@@ -78,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         options.latency_budget = 30
         options.load_seconds = min(args.load_seconds, 1.5)
         options.wait_quiet = min(args.wait_quiet, 10)
+    if args.builds_only:
+        return builds_only(options)
     results = run_suite(options)
     print(render(results))
     for size, result in results["sizes"].items():
@@ -85,6 +100,30 @@ def main(argv: list[str] | None = None) -> int:
         if profile:
             print("\n" + render_profile(size, profile))
     print(f"\nAll numbers: {options.json_path}")
+    return 0
+
+
+def builds_only(options) -> int:
+    """Only the corpora's full builds: their table, and the JSON."""
+    import shutil
+
+    from report import render_corpus_builds
+    from suite import environment, run_corpus_builds, write_json
+    from synth import CACHE_ROOT
+
+    results: dict = {"environment": environment(), "settings": {"builds_only": True}}
+    run_dir = CACHE_ROOT / f"run-{os.getpid()}"
+    try:
+        run_corpus_builds(results, options, run_dir)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    builds = results.get("corpus_builds") or {}
+    if "error" in builds:
+        print(f"the builds failed: {builds['error']}")
+        return 1
+    print(render_corpus_builds(builds))
+    print(f"\nAll numbers: {options.json_path}")
+    write_json(results, options.json_path)
     return 0
 
 

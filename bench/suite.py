@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import builds
+import corpus_builds
 import http_bench
 import inprocess
 import report
+from corpora import CORPUS_NAMES
 from fts5_peer import Fts5Peer, build_fts5, fts5_available
 from machine import CpuMeter, wait_for_quiet
 from queries import BenchQuery, describe, distinct_queries, query_mix
@@ -43,6 +45,10 @@ class Options:
     profile: bool = False
     keep: bool = False
     json_path: Path = Path("bench/results/latest.json")
+    # Full builds of the shipped guide, synthetic guide and realistic corpora.
+    corpora: tuple[str, ...] = CORPUS_NAMES
+    baseline: str | None = None  # a commit whose code is built too, in turns
+    build_rounds: int = 1
 
 
 def log(message: str) -> None:
@@ -208,6 +214,15 @@ def write_json(results: dict, path: Path) -> None:
     os.replace(temporary, path)
 
 
+def run_corpus_builds(results: dict, options: Options, run_dir: Path) -> None:
+    """The full-build table of every corpus; written to the JSON at once."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    step(results, "corpus_builds", lambda: corpus_builds.corpus_builds(
+        options.corpora, run_dir, options.build_rounds, options.baseline, log=log),
+        options.wait_quiet)
+    write_json(results, options.json_path)
+
+
 def run_suite(options: Options) -> dict:
     """Every size in turn; the JSON is rewritten after each so a stopped run keeps its data."""
     run_dir = CACHE_ROOT / f"run-{os.getpid()}"
@@ -215,6 +230,8 @@ def run_suite(options: Options) -> dict:
     results: dict = {"environment": environment(), "settings": settings, "sizes": {}}
     step(results, "cli_startup", lambda: builds.startup_floor())
     try:
+        if options.corpora:
+            run_corpus_builds(results, options, run_dir)
         for size in options.sizes:
             results["sizes"][str(size)] = bench_size(size, options, run_dir)
             write_json(results, options.json_path)

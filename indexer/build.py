@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import multiprocessing
@@ -10,7 +11,8 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +39,7 @@ SEGMENT_POSTINGS = 5_000_000
 # own: a run per worker, more when the guide is big, so the two writers in memory at once
 # stay under about 700 MB each.
 SLICE_PAGES = 10_000
+SLOWEST_KEPT = 10  # the slowest pages a build reports (`lupus-guide build --verbose`)
 
 
 @dataclass
@@ -58,13 +61,30 @@ class BuildReport:
     errors: list[PageError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pages: int = 0
+    seconds: float = 0.0  # the whole build or update
     seconds_parsing: float = 0.0  # summed over the workers of a full build
     seconds_indexing: float = 0.0
     workers: int = 1
+    # What the HTML parser warned about: each kind once, with how many pages.
+    parser_notes: Counter[str] = field(default_factory=Counter)
+    slowest: list[PageTime] = field(default_factory=list)  # slowest first
 
     @property
     def touched(self) -> int:
         return len(self.added) + len(self.changed) + len(self.removed)
+
+
+@dataclass(frozen=True, order=True)
+class PageTime:
+    """How long one page took to read, parse and analyse."""
+
+    seconds: float
+    path: str
+    size: int  # bytes
+
+
+def slowest_of(times: Iterable[PageTime], count: int = SLOWEST_KEPT) -> list[PageTime]:
+    return heapq.nlargest(count, times)
 
 
 @dataclass
@@ -73,6 +93,7 @@ class AnalysedPage:
 
     page: Page
     document: PreparedDocument
+    seconds: float = 0.0  # reading, parsing and analysing it
 
 
 def scan_content(content_dir: Path) -> tuple[list[SourceFile], list[PageError]]:
@@ -115,13 +136,15 @@ def _parse(args: tuple[Path, Path]) -> Page | PageError:
 
 def _analyse(args: tuple[Path, Path], schema: Schema | None) -> Page | AnalysedPage | PageError:
     """Parse a page and, given the writer's schema, analyse its fields too."""
+    started = time.perf_counter()
     result = _parse(args)
     if schema is None or isinstance(result, PageError):
         return result
     try:
-        return AnalysedPage(result, prepare_document(schema, page_document(result)))
+        document = prepare_document(schema, page_document(result))
     except Exception as error:  # as for parsing: the rest of the guide still indexes
         return PageError(result.path, f"could not be indexed ({error!r})")
+    return AnalysedPage(result, document, time.perf_counter() - started)
 
 
 _worker_schema: Schema | None = None  # the schema a pool worker analyses with
@@ -242,6 +265,18 @@ class SliceReport:
     warnings: list[str] = field(default_factory=list)
     seconds_parsing: float = 0.0
     seconds_indexing: float = 0.0
+    parser_notes: Counter[str] = field(default_factory=Counter)
+    slowest: list[PageTime] = field(default_factory=list)
+
+
+def _note_page(report: SliceReport | BuildReport, result: AnalysedPage, size: int) -> None:
+    """A page's warnings, parser notes and time, into a report."""
+    page = result.page
+    report.warnings.extend(f"{page.path}: {w}" for w in page.warnings)
+    report.parser_notes.update(set(page.parser_notes))
+    report.slowest.append(PageTime(result.seconds, page.path, size))
+    if len(report.slowest) > 4 * SLOWEST_KEPT:  # keep the list short on big guides
+        report.slowest = slowest_of(report.slowest)
 
 
 def _write_segment(writer) -> Any | None:
@@ -277,7 +312,7 @@ def index_slice(
                 report.errors.append(result)
                 continue
             page = result.page
-            report.warnings.extend(f"{page.path}: {w}" for w in page.warnings)
+            _note_page(report, result, source.size)
             tick = time.perf_counter()
             _add_page(writer, result, update=False)
             # (Whoosh's own pool, in the tests' reference builds, spills to disk itself.)
@@ -359,6 +394,7 @@ def build_index(
 ) -> BuildReport:
     """Index every page into a new generation and publish it; the live one is untouched
     until the new one is complete."""
+    started = time.perf_counter()
     report = BuildReport()
     with generations.writer_lock(index_dir, lock_timeout) as recovered:
         if recovered:
@@ -394,6 +430,7 @@ def build_index(
         manifest_out = _manifest(content_dir, entries, report)
         generation = generations.publish(index_dir, build_dir, manifest_out)
         report.generation = generation.number
+    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -413,6 +450,9 @@ def _gather(slice_reports: list[SliceReport], report: BuildReport) -> dict[str, 
         report.warnings.extend(part.warnings)
         report.seconds_parsing += part.seconds_parsing
         report.seconds_indexing += part.seconds_indexing
+        report.parser_notes.update(part.parser_notes)
+        report.slowest.extend(part.slowest)
+    report.slowest = slowest_of(report.slowest)
     return entries
 
 
@@ -452,6 +492,7 @@ def update_index(
     live = generations.live_generation(index_dir)
     if live is None:
         return build_index(content_dir, index_dir, progress=progress, lock_timeout=lock_timeout)
+    started = time.perf_counter()
     report = BuildReport()
     with generations.writer_lock(index_dir, lock_timeout) as recovered:
         if recovered:
@@ -472,6 +513,7 @@ def update_index(
                 (live.path / generations.MANIFEST).write_text(
                     json.dumps({**manifest, "pages": entries}, indent=1), "utf-8"
                 )
+            report.seconds = time.perf_counter() - started
             return report
         build_dir = generations.new_build_dir(index_dir, base=live)
         try:
@@ -487,7 +529,7 @@ def update_index(
                     report.errors.append(result)
                     continue
                 page = result.page
-                report.warnings.extend(f"{page.path}: {w}" for w in page.warnings)
+                _note_page(report, result, sources[page.path].size)
                 _add_page(writer, result, update=True)
                 entries[page.path] = _manifest_entry(sources[page.path], page)
                 (report.changed if page.path in manifest["pages"] else report.added).append(
@@ -498,8 +540,10 @@ def update_index(
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
+        report.slowest = slowest_of(report.slowest)
         report.pages = len(entries)
         manifest_out = _manifest(content_dir, entries, report)
         generation = generations.publish(index_dir, build_dir, manifest_out)
         report.generation = generation.number
+    report.seconds = time.perf_counter() - started
     return report

@@ -51,7 +51,7 @@ def progress_bar(label: str, total: int) -> Iterator[Progress | None]:
         yield bar.update
 
 
-def print_report(report: BuildReport, verb: str) -> None:
+def print_report(report: BuildReport, verb: str, *, verbose: bool = False) -> None:
     for error in report.errors:
         click.secho(f"error: {error.path}: {error.reason}", fg="red", err=True)
     for warning in report.warnings:
@@ -72,6 +72,16 @@ def print_report(report: BuildReport, verb: str) -> None:
         )
         if report.workers > 1:
             summary += f" (summed over {report.workers} workers)"
+    touched = report.pages if verb == "build" else report.touched
+    if report.seconds and touched:
+        summary += f"; {report.seconds:.2f}s in all, {touched / report.seconds:.0f} pages/s"
+    # Each kind of parser warning once, as one line, however many pages and workers had it.
+    for note, pages in sorted(report.parser_notes.items()):
+        click.echo(f"parser: {pages} page{'s' if pages != 1 else ''}: {note}")
+    if verbose and report.slowest:
+        click.echo("slowest pages (reading, parsing and analysing):")
+        for timed in report.slowest:
+            click.echo(f"  {timed.seconds:7.3f}s  {timed.size / 1024:8.1f} KB  {timed.path}")
     click.echo(summary)
 
 
@@ -105,24 +115,30 @@ def main() -> None:
     """Lupus Guide: build the search index from content/ and serve the site."""
 
 
+verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="Also list the slowest pages, with their size.")
+
+
 @main.command()
 @path_options
-def build(content_dir: Path | None, index_dir: Path | None) -> None:
+@verbose_option
+def build(content_dir: Path | None, index_dir: Path | None, verbose: bool) -> None:
     """Index every page into a new generation, then switch to it atomically."""
     settings = settings_for(content_dir, index_dir)
     if not settings.content_dir.is_dir():
         fail(f"no content folder at {settings.content_dir}")
-    print_report(run_build(settings, incremental=False), "build")
+    print_report(run_build(settings, incremental=False), "build", verbose=verbose)
 
 
 @main.command()
 @path_options
-def update(content_dir: Path | None, index_dir: Path | None) -> None:
+@verbose_option
+def update(content_dir: Path | None, index_dir: Path | None, verbose: bool) -> None:
     """Reindex only the pages added, changed or removed since the live generation."""
     settings = settings_for(content_dir, index_dir)
     if not settings.content_dir.is_dir():
         fail(f"no content folder at {settings.content_dir}")
-    print_report(run_build(settings, incremental=True), "update")
+    print_report(run_build(settings, incremental=True), "update", verbose=verbose)
 
 
 @main.command()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from itertools import pairwise
 
 from whoosh import analysis, fields
@@ -90,6 +92,7 @@ TITLE_WORDS, SYSTEM_EFFECT, LINKS_JSON = "title_words", "system_effect", "links"
 LAST_REVIEWED, NEXT_REVIEW, SOURCES_JSON, ORDER = "last_reviewed", "next_review", "sources", "order"
 EFFECT_LABELS_JSON = "effect_labels"  # JSON {effect key: label as the page wrote it}
 PAIR_SEPARATOR = "|"
+IDENTIFIERS = "identifiers"
 
 # Where a query's words count most: title and keywords above side effects, above headings,
 # above the body (BM25F field weights).
@@ -103,6 +106,44 @@ FIELD_BOOSTS: dict[str, float] = {
 }
 SEARCH_FIELDS = tuple(FIELD_BOOSTS)
 PAIRED_FIELDS = (TITLE, KEYWORDS, SIDE_EFFECT_TEXT, HEADINGS, DESCRIPTION)  # pairs indexed
+
+
+# Known items: the names in a page's title, headings and keywords, each as one term made of
+# its words joined by "_" ("anti-dsDNA" -> anti_dsdna, "24-hour urine" -> 24_hour_urin), so
+# a query of exactly that name, whose words are split apart, is found as one term.
+IDENTIFIER_JOINER = "_"
+KNOWN_ITEM_BOOST = 12.0  # the bonus of a page holding the name a whole query spells
+IDENTIFIER_MAX_WORDS = 4  # a whole heading holding a name is a name too, when this short
+_QUERY_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")  # as guide_site.synonyms.words_of
+_INNER_MARK = re.compile(r"[^\W_][_\-/.:]+[^\W_]")  # mod_rewrite, anti-dsDNA, ACR/EULAR
+_LETTER_AND_DIGIT = re.compile(r"(?=.*\d)(?=.*[^\W\d_])")  # C3, x86, COVID19
+_CAPITALS = re.compile(r"[A-Z][A-Z0-9]+s?|.*[a-z][A-Z].*")  # UPCR, NSAIDs, dsDNA, eGFR
+_EDGE_PUNCTUATION = "\"'“”‘’.,;:!?()[]{}"
+
+
+def identifier_form(text: str) -> str:
+    """A name's words (a query's words, as the site splits them) joined by "_"."""
+    words = _QUERY_WORD.findall(unicodedata.normalize("NFKC", text).lower())
+    return IDENTIFIER_JOINER.join(w.replace("’", "'") for w in words)
+
+
+def is_identifier(token: str) -> bool:
+    """A name rather than a word: marks inside it, letters and digits, or capitals."""
+    return bool(_INNER_MARK.search(token) or _LETTER_AND_DIGIT.match(token)
+                or _CAPITALS.fullmatch(token))
+
+
+def identifiers(texts: list[str]) -> list[str]:
+    """The names in titles, headings or keywords, and the short ones that hold a name."""
+    found: dict[str, None] = {}
+    for text in texts:
+        names = [t for t in (raw.removesuffix("()").strip(_EDGE_PUNCTUATION)
+                             for raw in text.split()) if t and is_identifier(t)]
+        forms = [identifier_form(name) for name in names]
+        if names and len(_QUERY_WORD.findall(text)) <= IDENTIFIER_MAX_WORDS:
+            forms.append(identifier_form(text))
+        found.update((form, None) for form in forms if form)
+    return list(found)
 
 
 def build_schema() -> fields.Schema:
@@ -119,6 +160,7 @@ def build_schema() -> fields.Schema:
         description=fields.TEXT(stored=True, analyzer=paired),
         keywords=fields.TEXT(stored=True, analyzer=paired, spelling=True),
         headings=fields.TEXT(analyzer=paired),
+        identifiers=fields.TEXT(analyzer=text),
         body=fields.TEXT(analyzer=text),  # snippets come from the stored sections
         side_effect=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         body_system=fields.KEYWORD(stored=True, commas=True),
@@ -161,6 +203,8 @@ def page_document(page: Page) -> dict:
         "_stored_" + DESCRIPTION: page.description,  # shown as written
         KEYWORDS: ", ".join(page.keywords),
         HEADINGS: " ".join(h.text for h in page.headings),
+        IDENTIFIERS: " ".join(identifiers([page.title, *(h.text for h in page.headings),
+                                           *page.keywords])),
         BODY: page.body,
         SIDE_EFFECT: ",".join(sorted({e.effect for e in page.side_effects})),
         BODY_SYSTEM: ",".join(page.body_systems),

@@ -24,6 +24,7 @@ class Settings:
     max_page_number: int = 50
     cache_seconds: int = 0
     warm_seconds: float = 2.0  # at start, scores of the most used terms are worked out
+    reader: str = "lxml"  # how pages are read: "lxml" (fast) or "soup" (the reference)
 
     def with_paths(self, content_dir: Path | None, index_dir: Path | None) -> Settings:
         return replace(
@@ -52,4 +53,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_page_number=get("MAX_PAGE_NUMBER", int, 50),
         cache_seconds=get("CACHE_SECONDS", int, 0),
         warm_seconds=get("WARM_SECONDS", float, 2.0),
+        reader=get("READER", str, "lxml"),
     )

@@ -128,6 +128,8 @@ class Planner:
 
     def correct(self, parsed: ParsedQuery) -> dict[str, str]:
         """Corrections for words the guide and the synonyms do not know."""
+        if self.known_item(parsed) is not None:
+            return {}  # the words of a name ("neca" of NECA_LUPUS) need not be words
         corrections = {}
         for index, word in enumerate(parsed.words):
             last = index == len(parsed.words) - 1
@@ -146,6 +148,9 @@ class Planner:
 
     def groups(self, parsed: ParsedQuery) -> list[Group]:
         words = parsed.words
+        if (name := self.known_item(parsed)) is not None:  # "mod_rewrite", "anti-dsDNA"
+            typed = " ".join(name.split(schema.IDENTIFIER_JOINER))
+            return [Group(typed, [typed, name, *self.synonyms.alternatives(typed)[1:]])]
         groups: list[Group] = []
         index = 0
         while index < len(words):
@@ -166,6 +171,22 @@ class Planner:
             index += size
         groups.extend(Group(" ".join(p), [" ".join(p)], phrase=True) for p in parsed.phrases)
         return groups
+
+    def known_item(self, parsed: ParsedQuery) -> str | None:
+        """The words typed (two or more), joined back into a name a page's title, headings
+        or keywords hold ("mod_rewrite", "anti-dsDNA"), when they are one; also
+        "--some-option", which parses as words to exclude."""
+        words = parsed.words or parsed.excluded
+        if len(words) < 2 or parsed.phrases:
+            return None
+        name = schema.IDENTIFIER_JOINER.join(words)
+        return name if self._name_term(name) else None
+
+    def _name_term(self, name: str) -> str | None:
+        tokens = self.tokens(name)
+        if len(tokens) != 1 or schema.IDENTIFIERS not in self.snapshot.schema:
+            return None
+        return tokens[0] if self._has(schema.IDENTIFIERS, tokens[0]) else None
 
     def text_query(self, text: str, boost: float = 1.0, *, typed: bool = True,
                    apart: bool = True) -> wq.Query | None:
@@ -197,9 +218,13 @@ class Planner:
 
     def _terms(self, term: str, boost: float) -> list[wq.Query]:
         """The term in each search field that has it (building matchers for terms that are
-        not there is most of a query's cost on a small guide)."""
-        return [wq.Term(f, term, boost=schema.FIELD_BOOSTS[f] * boost)
-                for f in self.fields if self._has(f, term)]
+        not there is most of a query's cost on a small guide); a name joined back from the
+        words typed (`known_item`) is looked for among names too."""
+        fields = self.fields
+        if schema.IDENTIFIER_JOINER in term and schema.IDENTIFIERS in self.snapshot.schema:
+            fields = [*fields, schema.IDENTIFIERS]
+        return [wq.Term(f, term, boost=schema.FIELD_BOOSTS.get(f, 1.0) * boost)
+                for f in fields if self._has(f, term)]
 
     def _pairs(self, fieldname: str, tokens: list[str], boost: float) -> wq.Query:
         """Words side by side, as the index's pair terms (no position matching)."""
@@ -229,13 +254,15 @@ class Planner:
         return parts[0] if len(parts) == 1 else BestOf(parts)
 
     def proximity(self, groups: list[Group]) -> wq.Query | None:
-        """A bonus where the typed words stand together, in the title or the text."""
-        tokens = [t for g in groups if not g.phrase for t in self.tokens(g.typed)]
-        if len(tokens) < 2:
-            return None
-        bonus = [wq.Term(f, pair, boost=PROXIMITY_BOOST)
-                 for f in (schema.TITLE, schema.HEADINGS) for pair in schema.pair_terms(tokens)
-                 if self._has(f, pair)]
+        """A bonus where the typed words stand together, in the title or the text; a big
+        one where all of them make a name the page's title, headings or keywords hold."""
+        typed = [g.typed for g in groups if not g.phrase]
+        name = self._name_term(schema.IDENTIFIER_JOINER.join(" ".join(typed).split()))
+        bonus = [wq.Term(schema.IDENTIFIERS, name, boost=schema.KNOWN_ITEM_BOOST)] if name else []
+        tokens = [t for text in typed for t in self.tokens(text)]
+        bonus += [wq.Term(f, pair, boost=PROXIMITY_BOOST)
+                  for f in (schema.TITLE, schema.HEADINGS) for pair in schema.pair_terms(tokens)
+                  if self._has(f, pair)]
         return _any_of(bonus) if bonus else None
 
     def group_forms(self, groups: list[Group]) -> list[list[Form]]:
@@ -247,6 +274,8 @@ class Planner:
         return forms
 
     def excluded(self, parsed: ParsedQuery) -> wq.Query | None:
+        if not parsed.words and self.known_item(parsed) is not None:
+            return None  # "--some-option" is the name looked for, not words to exclude
         parts = [q for q in (self.text_query(w) for w in parsed.excluded) if q is not None]
         return wq.Or(parts) if parts else None
 

@@ -28,7 +28,7 @@ def whoosh_terms(field, value: str) -> list:
 def test_every_analysed_text_field_has_a_fast_indexer() -> None:
     """The fields that hold a page's words; a schema change that drops one shows here."""
     assert set(TEXT_FIELDS) == {"title", "title_words", "description", "keywords",
-                                "headings", "body", "side_effect_text"}
+                                "headings", "identifiers", "body", "side_effect_text"}
     assert set(SPELLING_FIELDS) <= set(TEXT_FIELDS)
     assert all(spelling_for(SCHEMA[name]) for name in SPELLING_FIELDS)
 

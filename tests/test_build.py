@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from whoosh import query as wq
 
 from indexer import build, generations, schema
+from indexer import page as page_module
 from indexer.build import build_index, update_index
 
 from .conftest import CONTENT, FIXTURES, add_to_page
@@ -353,3 +355,49 @@ def test_review_dates_sources_and_order_are_stored(tmp_path: Path) -> None:
     assert plain is not None
     assert (plain[schema.LAST_REVIEWED], plain.get(schema.ORDER)) == ("", None)
     assert json.loads(plain[schema.SOURCES_JSON]) == []
+
+
+XHTML_PAGE = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"
+ "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<!-- {padding} -->
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Module {n}</title></head>
+<body><h1>Module {n}</h1><p>{words}</p></body></html>"""
+XML_NOTE = "XHTML or XML read as HTML (BeautifulSoup's XMLParsedAsHTMLWarning)"
+
+
+def xhtml_guide(content: Path, pages: int) -> None:
+    (content / "reference").mkdir(parents=True)
+    for n in range(pages):
+        (content / f"reference/module-{n}.html").write_text(XHTML_PAGE.format(
+            n=n, padding="x" * 500, words="Directive words of the module. " * 10))
+
+
+def test_parser_warnings_reach_the_report_once_from_every_worker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture) -> None:
+    xhtml_guide(tmp_path / "content", 12)
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)  # worker processes, as on a big guide
+    monkeypatch.setattr(page_module, "READER", "soup")  # the reader that warns (forked too)
+    report = build_index(tmp_path / "content", tmp_path / "index")
+    assert report.workers > 1 and report.pages == 12
+    assert report.parser_notes == {XML_NOTE: 12}
+    printed = capfd.readouterr()
+    assert "XMLParsedAsHTMLWarning" not in printed.out + printed.err
+
+
+def test_cli_summary_has_parser_notes_and_with_verbose_the_slowest_pages(tmp_path: Path) -> None:
+    xhtml_guide(tmp_path / "content", 3)
+    result = cli("build", "--verbose", "--content", str(tmp_path / "content"), "--index",
+                 str(tmp_path / "index"), env={**os.environ, "LUPUS_GUIDE_READER": "soup"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("parser:")] == [
+        f"parser: 3 pages: {XML_NOTE}"]
+    assert "Warning" not in result.stderr and "Traceback" not in result.stderr
+    slowest = lines[lines.index("slowest pages (reading, parsing and analysing):") + 1:][:3]
+    assert all(re.fullmatch(r"\s+\d+\.\d{3}s\s+\d+\.\d KB  reference/module-\d\.html", line)
+               for line in slowest), slowest
+    assert re.search(r"\d+\.\d\ds in all, \d+ pages/s", lines[-1])
+    quiet = cli("build", "--content", str(tmp_path / "content"), "--index",
+                str(tmp_path / "index"))  # the fast reader: nothing to note, no list
+    assert "parser:" not in quiet.stdout and "slowest" not in quiet.stdout

@@ -1,5 +1,6 @@
 """HTML file -> Page: the article only, headings with anchors, clear errors."""
 
+import warnings
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from .conftest import CONTENT, FIXTURES
 OLD_SITE = FIXTURES / "old-site"
 
 
-def parse(html: str, relative: str = "treating-lupus/x.html"):
-    return parse_html(html, relative, modified=datetime.now(UTC), content_hash="x")
+def parse(html: str, relative: str = "treating-lupus/x.html", reader=None):
+    return parse_html(html, relative, modified=datetime(2026, 12, 1, tzinfo=UTC),
+                      content_hash="x", reader=reader)
 
 
 def test_ivig_page_record() -> None:
@@ -169,3 +171,51 @@ def test_malformed_review_metadata_is_none_with_a_warning(meta: dict, bad: str) 
     name = next(iter(meta))
     value = {"last": page.last_reviewed, "next_": page.next_review, "order": page.order}[name]
     assert value is None
+
+
+PERMALINK_PAGE = """<!DOCTYPE html><html><head><title>Data Structures</title></head><body>
+<div class="body" role="main">
+<h1><span class="section-number">5. </span>Data Structures<a class="headerlink"
+ href="#data-structures" title="Permalink to this headline">¶</a></h1>
+<p>Lists, sets and dictionaries, with a <a href="#more-on-lists">link to a part</a> and
+plain words enough to make a page of it, about twenty words in all here.</p>
+<h2 id="more-on-lists">More on Lists<a class="headerlink" href="#more-on-lists">¶</a></h2>
+<dl><dt id="list.append">list.append(x)<a class="headerlink" href="#list.append">¶</a></dt>
+<dd><p>Add an item.</p></dd></dl>
+<h2>Tuples <a href="#tuples">#</a></h2><p>Fixed sequences.</p>
+<h2><a class="anchor" aria-hidden="true" href="#sets"><svg class="octicon"></svg></a>Sets</h2>
+<p>Unordered.</p>
+<h3>Looping <a href="#looping">🔗</a></h3><p>Loops.</p>
+<h3>Methods<a href="#methods" class="anchor">§</a></h3><p>Calls.</p>
+<h3><a class="anchor" href="#keep" id="keep">Kept words</a></h3><p>Kept.</p>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize("reader", ["lxml", "soup"])
+def test_permalink_marks_leave_titles_headings_and_text(reader: str) -> None:
+    page = parse_html(PERMALINK_PAGE, "reference/data.html", modified=datetime.now(UTC),
+                      content_hash="x", reader=reader)
+    assert page.title == "5. Data Structures"
+    assert [h.text for h in page.headings] == [
+        "More on Lists", "Tuples", "Sets", "Looping", "Methods", "Kept words"]
+    assert [h.anchor for h in page.headings] == [
+        "more-on-lists", "tuples", "sets", "looping", "methods", "kept-words"]
+    everything = " ".join([page.title, page.body, *(s.heading for s in page.sections)])
+    for mark in ("¶", "#", "🔗", "§"):
+        assert mark not in everything, mark
+    assert "list.append(x) Add an item." in page.body
+    assert page.links == ["#more-on-lists", "#keep"]  # a real link, and an anchor with words
+
+
+def test_parser_warnings_are_kept_as_notes_never_printed() -> None:
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML'
+             ' 1.0 Strict//EN" "x.dtd">\n' + " " * 600 + '<html><head><title>T</title></head>'
+             "<body><h1>T</h1><p>" + "word " * 30 + "</p></body></html>")
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        soup = parse(xhtml, "reference/t.html", reader="soup")
+        fast = parse(xhtml, "reference/t.html", reader="lxml")
+    assert shown == []
+    assert soup.parser_notes == [
+        "XHTML or XML read as HTML (BeautifulSoup's XMLParsedAsHTMLWarning)"]
+    assert fast.parser_notes == [] and fast == soup  # notes are not part of the record
