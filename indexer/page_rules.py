@@ -77,6 +77,24 @@ def clean_text(strings: list[str]) -> str:
     return " ".join(" ".join(strings).split())
 
 
+BLOCK_BREAK = "\n"  # between a section's paragraphs and list items; white space elsewhere
+
+
+def block_text(strings: list[str | None]) -> str:
+    """A section's text: each paragraph or list item cleaned as `clean_text` does, one
+    line each (None in the strings marks where a block starts)."""
+    lines: list[str] = []
+    current: list[str] = []
+    for string in strings:
+        if string is None:
+            lines.append(clean_text(current))
+            current = []
+        else:
+            current.append(string)
+    lines.append(clean_text(current))
+    return BLOCK_BREAK.join(line for line in lines if line)
+
+
 def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug or "section"

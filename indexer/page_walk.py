@@ -360,10 +360,13 @@ class ArticleReader:
         sections: list[tuple[str, str | None, str]] = []
         anchor: str = ""
         heading_text: str | None = None
-        chunks: list[str] = []
+        chunks: list[str | None] = []
+        # Where a paragraph or list item starts: the text keeps a line break there, so a
+        # snippet never runs two items together ("...or back sudden shortness of breath").
+        blocks = {e.first_string for e in (*self.paragraphs, *self.items)}
 
         def close() -> None:
-            text = rules.clean_text(chunks)
+            text = rules.block_text(chunks)
             if text or anchor:
                 sections.append((anchor, heading_text, text))
 
@@ -373,6 +376,8 @@ class ArticleReader:
                 continue
             owner = self.string_heading[index]
             if owner < 0:
+                if index in blocks and chunks:
+                    chunks.append(None)
                 chunks.append(string)
                 continue
             if owner in seen:

@@ -9,6 +9,8 @@ from markupsafe import escape
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
+from indexer.page_rules import BLOCK_BREAK
+
 SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context before the first match
 TEXTS_KEPT = 4096  # texts whose terms and places are kept
@@ -146,4 +148,6 @@ def snippet_html(text: str, terms: set[str], tokens: TextTokens, *, whole: bool 
     first, last = _best_window(analyzed, matched, SNIPPET_CHARS)
     start, end = _widen(text, analyzed[first][1], analyzed[last][2])
     body = _marked(text, analyzed, matched, start, end).strip()
+    # A line break stands between two paragraphs or list items of the section.
+    body = " · ".join(part.strip() for part in body.split(BLOCK_BREAK) if part.strip())
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")

@@ -131,3 +131,12 @@ def test_suggestions_land_on_the_section(client: TestClient, typed: str, text: s
     assert {"text": text, "url": url, "kind": "section"}.items() <= rows[0].items(), rows[:3]
     plain = client.get("/api/suggest", params={"q": "methotrexate"}).json()["suggestions"]
     assert plain[0]["url"] == "/treating-lupus/methotrexate" and plain[0]["kind"] == "page"
+
+
+def test_snippets_keep_list_items_apart(client: TestClient) -> None:
+    data = search(client, q="shortness of breath chest pain sweating")
+    snippet = next(r["snippet"] for r in data["results"]
+                   if r["url"] == "/lupus-symptoms/heart-and-lung-problems")
+    plain = snippet.replace("<mark>", "").replace("</mark>", "")
+    assert " · " in plain
+    assert "breath chest" not in plain and "or back sudden" not in plain, plain
