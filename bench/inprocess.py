@@ -14,9 +14,9 @@ from pathlib import Path
 from queries import KINDS, BenchQuery
 from stats import median_of, summary
 
-from guide_site.search import SearchParams, search
+from guide_site.settings import load_settings
 from guide_site.state import AppState
-from indexer.settings import load_settings
+from search.results import SearchParams, search
 
 Engine = Callable[[BenchQuery], int]  # runs one query, returns the exact count
 

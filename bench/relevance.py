@@ -13,10 +13,11 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from guide_site.relevance import evaluate, evaluate_safety, load_queries, load_safety_cases
+from judged import evaluate, evaluate_safety, load_queries, load_safety_cases
+
+from guide_site.settings import load_settings
 from guide_site.state import AppState
 from indexer.build import build_index
-from indexer.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,7 +25,7 @@ from http_bench import latency_pass, latency_summary  # noqa: E402
 from queries import BenchQuery  # noqa: E402
 from server import start_server  # noqa: E402
 
-from guide_site.relevance import load_queries  # noqa: E402
+from bench.relevance import load_queries  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 
 

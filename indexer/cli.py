@@ -16,7 +16,7 @@ from indexer import generations
 from indexer.build import BuildReport, Progress, build_index, pending_changes, scan_content
 from indexer.page import PageError
 from indexer.sections import SECTIONS
-from indexer.settings import Settings, load_settings
+from indexer.settings import IndexSettings, load_index_settings
 
 
 def path_options(command):
@@ -37,8 +37,8 @@ def path_options(command):
     )(command)
 
 
-def settings_for(content_dir: Path | None, index_dir: Path | None) -> Settings:
-    return load_settings().with_paths(content_dir, index_dir)
+def settings_for(content_dir: Path | None, index_dir: Path | None) -> IndexSettings:
+    return load_index_settings().with_paths(content_dir, index_dir)
 
 
 @contextlib.contextmanager
@@ -90,7 +90,7 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def run_build(settings: Settings, *, incremental: bool) -> BuildReport:
+def run_build(settings: IndexSettings, *, incremental: bool) -> BuildReport:
     from indexer.build import update_index
 
     total = len(scan_content(settings.content_dir)[0]) if sys.stderr.isatty() else 0
@@ -170,9 +170,9 @@ def check(content_dir: Path | None, index_dir: Path | None, as_json: bool) -> No
 def notice(content_dir: Path | None, index_dir: Path | None, query: str, as_json: bool) -> None:
     """Which urgent-help notice a search gets, and which trigger of safety.toml matched."""
     # The read side does the matching; imported here only, so other commands stay light.
-    from guide_site.safety import NoticeMatcher
-    from guide_site.spelling import EVERYDAY_WORDS
     from indexer.safety_file import SAFETY_FILE, SafetyFileError, parse_safety
+    from search.safety import NoticeMatcher
+    from search.spelling import EVERYDAY_WORDS
 
     settings = settings_for(content_dir, index_dir)
     try:
@@ -183,10 +183,11 @@ def notice(content_dir: Path | None, index_dir: Path | None, query: str, as_json
     if generations.live_generation(settings.index_dir) is not None:
         # With an index, the guide's own words and the search's spelling fixes count too,
         # exactly as on the site.
-        from guide_site.search import SearchParams, search
+        from guide_site.settings import load_settings
         from guide_site.state import AppState
+        from search.results import SearchParams, search
 
-        state = AppState(settings)
+        state = AppState(load_settings().with_paths(settings.content_dir, settings.index_dir))
         context = state.search_context()
         known = context.vocabulary.known
         corrected = search(context, SearchParams(q=query)).corrected_query or ""
@@ -267,9 +268,11 @@ def serve(content_dir: Path | None, index_dir: Path | None, host: str | None, po
     """Serve the site (building the index first when there is none)."""
     import uvicorn
 
+    from guide_site.settings import load_settings  # the web side's own settings
+
     settings = settings_for(content_dir, index_dir)
-    host, port = host or settings.host, port or settings.port
-    workers = workers or settings.workers
+    web = load_settings()
+    host, port, workers = host or web.host, port or web.port, workers or web.workers
     if generations.live_generation(settings.index_dir) is None:
         click.echo(f"no index at {settings.index_dir}: building it first")
         print_report(run_build(settings, incremental=False), "build")

@@ -21,7 +21,7 @@ from indexer.lxml_tree import EmptyDocument, LxmlTree, ReadWithSoup
 from indexer.page_rules import SOURCES_ANCHOR, is_sources_heading, slugify
 from indexer.page_walk import Tree, node_text, read_article, stripped_text
 from indexer.sections import SITE_PAGES_FOLDER, section_title
-from indexer.settings import load_settings
+from indexer.settings import load_index_settings
 from indexer.side_effects import SideEffect, parse_side_effect_line
 from indexer.soup_tree import SoupTree, article_of, assign_anchors, parse_soup
 
@@ -32,7 +32,7 @@ MIN_BODY_WORDS = 20
 Reader = Literal["lxml", "soup"]
 READERS: tuple[Reader, ...] = ("lxml", "soup")
 # How builds and checks read pages (LUPUS_GUIDE_READER); read once per process.
-READER: Reader = "soup" if load_settings().reader == "soup" else "lxml"
+READER: Reader = "soup" if load_index_settings().reader == "soup" else "lxml"
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([a-zA-Z0-9_.:-]+)""", re.I)
 # Review metadata in the page's head (content/README.md, "Review dates and sources").
 LAST_REVIEWED_META, NEXT_REVIEW_META, ORDER_META = "last-reviewed", "next-review", "order"

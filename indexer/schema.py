@@ -114,7 +114,7 @@ PAIRED_FIELDS = (TITLE, KEYWORDS, SIDE_EFFECT_TEXT, HEADINGS, DESCRIPTION)  # pa
 IDENTIFIER_JOINER = "_"
 KNOWN_ITEM_BOOST = 12.0  # the bonus of a page holding the name a whole query spells
 IDENTIFIER_MAX_WORDS = 4  # a whole heading holding a name is a name too, when this short
-_QUERY_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")  # as guide_site.synonyms.words_of
+_QUERY_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")  # as search.synonyms.words_of
 _INNER_MARK = re.compile(r"[^\W_][_\-/.:]+[^\W_]")  # mod_rewrite, anti-dsDNA, ACR/EULAR
 _LETTER_AND_DIGIT = re.compile(r"(?=.*\d)(?=.*[^\W\d_])")  # C3, x86, COVID19
 _CAPITALS = re.compile(r"[A-Z][A-Z0-9]+s?|.*[a-z][A-Z].*")  # UPCR, NSAIDs, dsDNA, eGFR

@@ -1,57 +1,51 @@
-"""Configuration in one place: environment variables with defaults."""
+"""The indexer's configuration: environment variables with defaults, read in one place.
+
+Only what building and checking need; the site reads its own (`guide_site.settings`), so
+`lupus-guide build` never loads the web framework."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from starlette.config import Config
-
 ENV_PREFIX = "LUPUS_GUIDE_"
+READERS = ("lxml", "soup")
 
 
 @dataclass(frozen=True)
-class Settings:
+class IndexSettings:
     content_dir: Path
     index_dir: Path
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 1
-    lock_timeout: float = 5.0
-    per_page: int = 10
-    max_query_chars: int = 300
-    max_page_number: int = 50
-    cache_seconds: int = 0
-    warm_seconds: float = 2.0  # at start, scores of the most used terms are worked out
+    lock_timeout: float = 5.0  # seconds a writer waits for another to finish
     reader: str = "lxml"  # how pages are read: "lxml" (fast) or "soup" (the reference)
 
-    def with_paths(self, content_dir: Path | None, index_dir: Path | None) -> Settings:
-        return replace(
-            self,
-            content_dir=content_dir or self.content_dir,
-            index_dir=index_dir or self.index_dir,
-        )
+    def with_paths(self, content_dir: Path | None, index_dir: Path | None) -> IndexSettings:
+        return replace(self, content_dir=content_dir or self.content_dir,
+                       index_dir=index_dir or self.index_dir)
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
+def env_value(environ: Mapping[str, str], name: str, cast: type, default):
+    """LUPUS_GUIDE_<name> cast to its type; a clear error for a value that is not one."""
+    raw = environ.get(ENV_PREFIX + name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return cast(raw)
+    except ValueError:
+        raise ValueError(f"{ENV_PREFIX}{name}={raw!r} is not a {cast.__name__}") from None
+
+
+def load_index_settings(environ: Mapping[str, str] | None = None) -> IndexSettings:
     """Settings from LUPUS_GUIDE_* variables (no .env file is read)."""
-    config = Config(environ=os.environ if environ is None else environ)
-
-    def get(name: str, cast: type, default):
-        return config(ENV_PREFIX + name, cast=cast, default=default)
-
-    return Settings(
-        content_dir=Path(get("CONTENT", str, "content")),
-        index_dir=Path(get("INDEX", str, "index")),
-        host=get("HOST", str, "127.0.0.1"),
-        port=get("PORT", int, 8000),
-        workers=get("WORKERS", int, 1),
-        lock_timeout=get("LOCK_TIMEOUT", float, 5.0),
-        per_page=get("PER_PAGE", int, 10),
-        max_query_chars=get("MAX_QUERY_CHARS", int, 300),
-        max_page_number=get("MAX_PAGE_NUMBER", int, 50),
-        cache_seconds=get("CACHE_SECONDS", int, 0),
-        warm_seconds=get("WARM_SECONDS", float, 2.0),
-        reader=get("READER", str, "lxml"),
+    environ = os.environ if environ is None else environ
+    reader = env_value(environ, "READER", str, "lxml")
+    if reader not in READERS:
+        raise ValueError(f"{ENV_PREFIX}READER must be one of {', '.join(READERS)}")
+    return IndexSettings(
+        content_dir=Path(env_value(environ, "CONTENT", str, "content")),
+        index_dir=Path(env_value(environ, "INDEX", str, "index")),
+        lock_timeout=env_value(environ, "LOCK_TIMEOUT", float, 5.0),
+        reader=reader,
     )

@@ -17,11 +17,11 @@ from starlette.staticfiles import StaticFiles
 
 from guide_site.http_cache import ResponseCache
 from guide_site.middleware import SECURITY_HEADERS, GuardMiddleware
+from guide_site.settings import Settings, load_settings
 from guide_site.state import AppState
 from guide_site.views import browse, meta, pages, search
 from guide_site.views.common import json_response, render
 from indexer import generations
-from indexer.settings import Settings, load_settings
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("lupus_guide")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
 
-from guide_site.snippets import stem_of
 from indexer.page import article_of, assign_anchors, decode_html, is_sources_heading
+from search.snippets import stem_of
 
 UNSAFE_TAGS = ("script", "style", "iframe", "object", "embed", "form", "input", "button",
                "link", "meta", "base", "template", "noscript", "svg", "math", "frame",

@@ -8,12 +8,12 @@ from datetime import date
 
 from starlette.requests import Request
 
-from guide_site.content_file import ContentFile
-from guide_site.live_index import LiveIndex, Snapshot
-from guide_site.search import SearchContext
-from guide_site.synonyms import Synonyms, parse_synonyms
+from guide_site.settings import Settings
 from indexer.safety_file import SAFETY_FILE, SafetyRules, parse_safety
-from indexer.settings import Settings
+from search.editors_files import ContentFile
+from search.generation import LiveIndex, Snapshot
+from search.results import SearchContext
+from search.synonyms import Synonyms, parse_synonyms
 
 SYNONYMS_FILE = "synonyms.txt"
 CONTEXTS_KEPT = 3  # the live generation's, the one being made ready, one spare

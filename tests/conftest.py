@@ -18,8 +18,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from guide_site.app import create_app
+from guide_site.settings import load_settings
 from indexer.build import build_index
-from indexer.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

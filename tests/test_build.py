@@ -145,7 +145,7 @@ def test_update_keeps_the_last_good_copy_of_a_page_that_breaks(
 def test_old_readers_keep_working_and_new_readers_see_the_new_generation(
     content_copy: Path, tmp_path: Path
 ) -> None:
-    from guide_site.live_index import LiveIndex
+    from search.generation import LiveIndex
 
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)
@@ -170,7 +170,7 @@ def test_a_new_generation_is_made_ready_before_requests_see_it(
 ) -> None:
     """Requests keep the old generation while the new one is opened and warmed up, so no
     search after a reindex pays for that."""
-    from guide_site.live_index import LiveIndex
+    from search.generation import LiveIndex
 
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)

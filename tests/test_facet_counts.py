@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from guide_site.relevance import load_queries
+from bench.judged import load_queries
 
 QUERIES = sorted({q.query for q in load_queries(
     Path(__file__).resolve().parent / "relevance" / "queries.tsv")})

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from guide_site.search import SearchParams, search
+from guide_site.settings import load_settings
 from guide_site.state import AppState
 from indexer.build import build_index
-from indexer.settings import load_settings
+from search.results import SearchParams, search
 
 from .conftest import CONTENT
 

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from guide_site.query import parse_query
-from guide_site.ranking import ids_mask, mask_array, query_scores, top_documents
-from guide_site.relevance import load_queries
-from guide_site.search import SearchContext, SearchParams, _plan, search
+from bench.judged import load_queries
+from guide_site.settings import load_settings
 from guide_site.state import AppState
 from indexer import build
 from indexer.build import build_index, update_index
-from indexer.settings import load_settings
+from search.query import parse_query
+from search.results import SearchContext, SearchParams, _plan, search
+from search.scores import ids_mask, mask_array, query_scores, top_documents
 
 from .conftest import ROOT, add_to_page
 

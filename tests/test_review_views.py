@@ -14,10 +14,10 @@ from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from guide_site.app import create_app
+from guide_site.settings import load_settings
 from guide_site.state import AppState
-from guide_site.wording import counted, date_in_words
 from indexer.build import build_index
-from indexer.settings import load_settings
+from search.wording import counted, date_in_words
 
 FILLER = ("Rest helps your body heal. Gentle walks keep your joints moving. Ask your doctor "
           "about anything that worries you. ") * 4

@@ -14,13 +14,13 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from guide_site.app import create_app
-from guide_site.safety import NoticeMatcher
-from guide_site.spelling import EVERYDAY_WORDS
+from guide_site.settings import load_settings
 from indexer.build import build_index
 from indexer.check import check_content
 from indexer.cli import main as cli
 from indexer.safety_file import SafetyFileError, parse_safety
-from indexer.settings import load_settings
+from search.safety import NoticeMatcher
+from search.spelling import EVERYDAY_WORDS
 
 from .conftest import CONTENT, add_to_page
 

@@ -11,9 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from guide_site.app import create_app
-from guide_site.synonyms import parse_synonyms
+from guide_site.settings import load_settings
 from indexer.build import build_index
-from indexer.settings import load_settings
+from search.synonyms import parse_synonyms
 
 from .conftest import CONTENT
 

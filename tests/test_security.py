@@ -18,9 +18,9 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from guide_site.app import create_app
+from guide_site.settings import load_settings
 from indexer import generations
 from indexer.build import build_index
-from indexer.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

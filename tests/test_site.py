@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
 from guide_site.app import create_app
+from guide_site.settings import load_settings
 from indexer.build import build_index, update_index
-from indexer.settings import load_settings
 
 from .conftest import add_to_page, wait_for_generation
 

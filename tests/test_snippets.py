@@ -8,12 +8,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from guide_site.app import create_app
-from guide_site.ranking import TermScores
-from guide_site.snippets import SNIPPET_CHARS, TextTokens, snippet_html
+from guide_site.settings import load_settings
 from indexer.analysis import chain_of
 from indexer.build import build_index
 from indexer.schema import SEARCH_FIELDS, text_analyzer
-from indexer.settings import load_settings
+from search.scores import TermScores
+from search.snippets import SNIPPET_CHARS, TextTokens, snippet_html
 
 from .conftest import CONTENT, wait_for_generation
 

@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from guide_site.wording import counted, date_in_words
 from indexer import schema
 from indexer.sections import SECTIONS
+from search.wording import counted, date_in_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 DISCLAIMER = (

@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS, MAX_VALUES
-from guide_site.search import SearchParams, SearchResult, search
 from guide_site.state import app_state
-from guide_site.suggest import suggestions
 from guide_site.views.common import BadRequest, json_response, render, search_url, twin
 from indexer.side_effects import system_label
+from search.results import SearchParams, SearchResult, search
+from search.suggest import suggestions
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is true)
 FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}

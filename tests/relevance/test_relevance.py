@@ -3,9 +3,9 @@ about things the guide does not cover included (they must get "nothing has every
 
 from pathlib import Path
 
-from guide_site.relevance import evaluate, load_queries
+from bench.judged import evaluate, load_queries
+from guide_site.settings import load_settings
 from guide_site.state import AppState
-from indexer.settings import load_settings
 
 from ..conftest import CONTENT
 

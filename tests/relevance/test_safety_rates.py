@@ -3,9 +3,9 @@ urgent searches get the right kind of notice, and at most 1% of ordinary ones ge
 
 from pathlib import Path
 
-from guide_site.relevance import evaluate_safety, load_safety_cases
+from bench.judged import evaluate_safety, load_safety_cases
+from guide_site.settings import load_settings
 from guide_site.state import AppState
-from indexer.settings import load_settings
 
 from ..conftest import CONTENT
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from guide_site.best_of import BestOf
-from guide_site.ranking import TermScores, ids_mask
-from guide_site.sized_cache import SizedCache
+from search.best_of import BestOf
+from search.scores import TermScores, ids_mask
+from search.sized_cache import SizedCache
 
 CACHE_BYTES = 64 * 1024 * 1024  # per generation; a mask costs one bit per document
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise, product
 
-from guide_site.spelling import edit_distance
 from indexer.safety_file import (
     FILLER,
     Alternative,
@@ -27,6 +26,7 @@ from indexer.safety_file import (
     word_key,
     words_of,
 )
+from search.spelling import edit_distance
 
 GAP = 3  # other words allowed between a trigger's words
 FUZZY_FROM = 5  # letters a word needs before a one-letter slip is forgiven

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from guide_site.synonyms import words_of
+from search.synonyms import words_of
 
 FILTER_FIELDS = {"section": "sections", "effect": "effects", "system": "systems"}
 CLAUSE = re.compile(r'(-?)(?:([A-Za-z_]+):)?(?:"([^"]*)"?|(\S+))')

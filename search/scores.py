@@ -18,8 +18,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
-from guide_site.best_of import BestOf
-from guide_site.sized_cache import SizedCache
+from search.best_of import BestOf
+from search.sized_cache import SizedCache
 
 CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
 WARM_SHARE = 500  # warm-up: terms in at least 1 in this many pages

@@ -1,4 +1,5 @@
-"""Judged queries -> success@1, success@3, MRR and nDCG@10 of the live search."""
+"""Judged queries -> success@1, success@3, MRR and nDCG@10 of the live search; the safety set
+-> urgent searches caught and false alarms. Used by `python bench/relevance.py` and the tests."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guide_site.search import SearchContext, SearchParams, search
+from search.results import SearchContext, SearchParams, search
 
 DEPTH = 10
 NOT_COVERED = "NONE"  # the expected answer of a query about something the guide does not cover

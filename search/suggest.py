@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 from whoosh import query as wq
 from whoosh.support.charset import accent_map
 
-from guide_site.live_index import Snapshot
-from guide_site.query import clean_text
-from guide_site.search import Hit, SearchContext, SearchParams, SearchResult, search
-from guide_site.snippets import Form, TextTokens
-from guide_site.synonyms import words_of
-from guide_site.wording import counted
 from indexer import schema
+from search.generation import Snapshot
+from search.query import clean_text
+from search.results import Hit, SearchContext, SearchParams, SearchResult, search
+from search.snippets import Form, TextTokens
+from search.synonyms import words_of
+from search.wording import counted
 
 LIMIT = 8
 PAGES = 4

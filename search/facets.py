@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guide_site.live_index import Snapshot
 from indexer.sections import SECTIONS, section_title
 from indexer.side_effects import BODY_SYSTEMS, canonical_system, normalize_effect, system_label
+from search.generation import Snapshot
 
 MAX_VALUES = 10  # chosen values per facet
 EFFECTS_SHOWN = 25

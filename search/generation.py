@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 from whoosh.searching import Searcher
 
-from guide_site.masks import MaskCache
-from guide_site.ranking import TermScores, ids_mask
 from indexer import generations, schema
 from indexer.side_effects import default_label
+from search.masks import MaskCache
+from search.scores import TermScores, ids_mask
 
 log = logging.getLogger("lupus_guide")
 

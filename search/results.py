@@ -8,20 +8,23 @@ from functools import cached_property
 
 from whoosh import query as wq
 
-from guide_site.best_of import BestOf
-from guide_site.facets import (
+from indexer import schema
+from indexer.analysis import chain_of
+from indexer.safety_file import Notice, SafetyRules
+from search.best_of import BestOf
+from search.facets import (
     FACETS,
     FacetCounts,
     count_facets,
     filter_mask,
     normalize_filters,
 )
-from guide_site.live_index import RESULTS_KEPT, Snapshot, docnums_of
-from guide_site.masks import query_mask
-from guide_site.query import ParsedQuery, parse_query
-from guide_site.ranking import mask_array, query_scores, top_documents
-from guide_site.safety import NoticeMatcher
-from guide_site.snippets import (
+from search.generation import RESULTS_KEPT, Snapshot, docnums_of
+from search.masks import query_mask
+from search.query import ParsedQuery, parse_query
+from search.safety import NoticeMatcher
+from search.scores import mask_array, query_scores, top_documents
+from search.snippets import (
     TEXTS_KEPT,
     Form,
     TextTokens,
@@ -29,11 +32,8 @@ from guide_site.snippets import (
     snippet_html,
     terms_present,
 )
-from guide_site.spelling import Vocabulary
-from guide_site.synonyms import Synonyms
-from indexer import schema
-from indexer.analysis import chain_of
-from indexer.safety_file import Notice, SafetyRules
+from search.spelling import Vocabulary
+from search.synonyms import Synonyms
 
 SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word as typed
 PREFIX_EXPANSIONS = 8  # completions of a last, unfinished word
