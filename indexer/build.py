@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
 import math
 import multiprocessing
 import os
@@ -264,10 +263,17 @@ def _add_page(writer: IndexWriter, result: AnalysedPage, *, update: bool) -> Non
         writer.add_prepared(result.document)
 
 
-def _abandon(writer: IndexWriter) -> None:
-    """Cancel a writer after an error (its files closed, its lock released)."""
-    if not writer.is_closed:
+def _abandon(writer: IndexWriter | None) -> None:
+    """Cancel a writer after an error: its files closed, its lock released, even when
+    cancelling itself fails half way."""
+    if writer is None or writer.is_closed:
+        return
+    try:
         writer.cancel()
+    except Exception:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
 
 
 @dataclass
@@ -424,7 +430,7 @@ def build_index(
                     raise PageError(content_dir, NOTHING_INDEXED)
                 tick = time.perf_counter()
                 # One table of contents lists every slice's segments, in the pages' order.
-                _writer(ix).commit(mergetype=lambda _writer, existing: [*existing, *segments])
+                _commit(_writer(ix), mergetype=lambda _writer, existing: [*existing, *segments])
                 report.seconds_indexing += time.perf_counter() - tick
         except BaseException:
             ix.close()
@@ -437,6 +443,15 @@ def build_index(
         report.generation = generation.number
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _commit(writer: IndexWriter, **options: Any) -> None:
+    """Commit, or cancel (closing its files and releasing its lock) when that fails."""
+    try:
+        writer.commit(**options)
+    except BaseException:
+        _abandon(writer)
+        raise
 
 
 def _index_plainly(ix: whoosh_index.Index, content_dir: Path, files: list[SourceFile],
@@ -464,7 +479,7 @@ def _index_plainly(ix: whoosh_index.Index, content_dir: Path, files: list[Source
         _abandon(writer)
         raise
     tick = time.perf_counter()
-    writer.commit()
+    _commit(writer)
     report.seconds_indexing += time.perf_counter() - tick
     return report
 
@@ -544,13 +559,13 @@ def update_index(
         report.pages = len(entries)
         if not (added or changed or removed):
             report.generation = live.number
-            if touched_only:
-                (live.path / generations.MANIFEST).write_text(
-                    json.dumps({**manifest, "pages": entries}, indent=1), "utf-8"
-                )
+            if touched_only:  # new file times only: the same generation, a new manifest file
+                generations.replace_manifest(live, {**manifest, "pages": entries})
             report.seconds = time.perf_counter() - started
             return report
         build_dir = generations.new_build_dir(index_dir, base=live)
+        ix: whoosh_index.Index | None = None
+        writer: IndexWriter | None = None
         try:
             ix = generations.open_generation(generations.Generation(live.number, build_dir))
             writer = _writer(ix)
@@ -571,10 +586,13 @@ def update_index(
                     page.path
                 )
             writer.commit()
-            ix.close()
         except BaseException:
+            _abandon(writer)  # its files closed and the index's lock released
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
+        finally:
+            if ix is not None:
+                ix.close()
         report.slowest = slowest_of(report.slowest)
         report.pages = len(entries)
         manifest_out = _manifest(content_dir, entries, report)

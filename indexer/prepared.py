@@ -12,6 +12,7 @@ when indexer.whoosh_fast is enabled; otherwise the writer's own `add_document` r
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -39,16 +40,31 @@ class PreparedDocument(NamedTuple):
 
 
 _UNSET = object()
-_FAST: dict[int, tuple[Any, Any, Any]] = {}  # id(field) -> (field, index, spelling)
+# Every build and update reads its own schema (new field objects, each with its analyzer
+# and stemming cache), so the fast functions are kept for the last few schemas only: a
+# long `lupus-guide watch` would otherwise keep every update's.
+SCHEMAS_KEPT = 2
+FieldFunctions = dict[str, tuple[Any, Any]]  # field name -> (index, spellable_words)
+_FAST: OrderedDict[int, tuple[Schema, FieldFunctions]] = OrderedDict()  # by id(schema)
 
 
-def _fast_functions(field: Any) -> tuple[Any, Any]:
-    """This field's `index` and `spellable_words` without Whoosh's token objects, where
-    indexer.analysis can give exactly the same (else None: Whoosh's own are used)."""
-    known = _FAST.get(id(field))
-    if known is None or known[0] is not field:
-        known = _FAST[id(field)] = (field, indexer_for(field), spelling_for(field))
-    return known[1], known[2]
+def _functions_of(schema: Schema) -> FieldFunctions:
+    """The schema's fields' `index` and `spellable_words` without Whoosh's token objects
+    where indexer.analysis can give exactly the same (else None: Whoosh's own are used),
+    filled in as fields come."""
+    known = _FAST.get(id(schema))
+    if known is not None and known[0] is schema:
+        _FAST.move_to_end(id(schema))
+        return known[1]
+    _FAST[id(schema)] = (schema, {})
+    while len(_FAST) > SCHEMAS_KEPT:
+        _FAST.popitem(last=False)
+    return _FAST[id(schema)][1]
+
+
+def cached_fields() -> int:
+    """How many fields' fast functions are kept (a test counts them across updates)."""
+    return sum(len(functions) for _, functions in _FAST.values())
 
 
 def prepare_document(schema: Schema, document: Mapping[str, Any]) -> PreparedDocument:
@@ -63,6 +79,7 @@ def prepare_document(schema: Schema, document: Mapping[str, Any]) -> PreparedDoc
     # add_document files spelling words with the value bytes of the last posting it
     # added, from whichever field that was: one variable across fields, as there.
     vbytes: Any = _UNSET
+    functions = _functions_of(schema)
     for name in names:
         value = document[name]
         if value is None:
@@ -72,7 +89,10 @@ def prepare_document(schema: Schema, document: Mapping[str, Any]) -> PreparedDoc
             raise NotImplementedError(f"field {name!r} has term vectors")
         postings: list[Posting] = []
         length = 0
-        fast_index, fast_spelling = _fast_functions(field)
+        known = functions.get(name)
+        if known is None:
+            known = functions[name] = (indexer_for(field), spelling_for(field))
+        fast_index, fast_spelling = known
         text = isinstance(value, str)
         if field.indexed:
             boost = float(document.get(f"_{name}_boost", docboost))
