@@ -217,24 +217,44 @@ def big_content(tmp_path: Path) -> Path:
     return content
 
 
+def building(index_dir: Path) -> bool:
+    """Whether a writer is writing a new generation (its .build-* folder is there)."""
+    return bool(list(index_dir.glob(generations.BUILD_PREFIX + "*")))
+
+
+@pytest.mark.slow  # builds in subprocesses
 def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_path: Path) -> None:
+    """Builds SIGKILLed while they write a generation with a page the live one does not
+    have (leflunomide): the live index stays the one before, whole, without that page."""
     index_dir = tmp_path / "index"
     good = build_index(big_content, index_dir)
-    for delay in (0.3, 1.0, 2.0, 3.5):
+    shutil.copy(FIXTURES / "old-site/treating-lupus/old-style-drug.html",
+                big_content / "treating-lupus/leflunomide.html")
+    # From when the killed build starts writing: at once, then a quarter and half of
+    # the time a whole build took in this process (the command takes longer still).
+    for delay in (0.0, good.seconds / 4, good.seconds / 2):
         process = subprocess.Popen(
             [sys.executable, "-m", "indexer.cli", "build", "--content", str(big_content),
              "--index", str(index_dir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not building(index_dir) and process.poll() is None:
+            assert time.monotonic() < deadline, "the build never started writing"
+            time.sleep(0.005)
         time.sleep(delay)
+        assert building(index_dir), "the build finished before it could be killed"
         process.send_signal(signal.SIGKILL)  # the build only: its parsing workers follow it
-        process.wait(timeout=30)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+        live = generations.live_generation(index_dir)
+        assert live is not None and live.number == good.generation
         assert count_docs(index_dir) == good.pages
         assert search_body(index_dir, "leflunomid") == []
         assert len(search_body(index_dir, "fatigu")) > 0
     result = cli("build", "--content", str(big_content), "--index", str(index_dir))
     assert result.returncode == 0, result.stderr
-    assert count_docs(index_dir) == good.pages
-    assert not list(index_dir.glob(".build-*"))  # half-written generations are cleaned up
+    assert count_docs(index_dir) == good.pages + 1
+    assert search_body(index_dir, "leflunomid") == ["treating-lupus/leflunomide.html"]
+    assert not building(index_dir)  # half-written generations are cleaned up
     assert len(list(index_dir.glob("gen-*"))) <= 1 + generations.KEEP_OLD
 
 
