@@ -258,6 +258,7 @@ def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_
     assert len(list(index_dir.glob("gen-*"))) <= 1 + generations.KEEP_OLD
 
 
+@pytest.mark.slow  # a guide of 460 pages, built by worker processes, twice
 def test_a_failing_worker_stops_the_build_and_keeps_the_live_index(
     big_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -283,6 +284,7 @@ def test_a_failing_worker_stops_the_build_and_keeps_the_live_index(
     assert not list(index_dir.glob(".build-*"))
 
 
+@pytest.mark.slow  # the lupus-guide command in subprocesses
 def test_two_writers_never_corrupt_the_index(big_content: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     env = {**os.environ, "LUPUS_GUIDE_LOCK_TIMEOUT": "0.2"}
@@ -311,6 +313,7 @@ def test_a_lock_left_by_a_killed_writer_is_recovered(tmp_path: Path) -> None:
     assert any("recovered the lock" in w for w in report.warnings)
 
 
+@pytest.mark.slow  # the lupus-guide command in subprocesses
 def test_cli_build_status_check(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     built = cli("build", "--content", str(CONTENT), "--index", str(index_dir))
@@ -324,6 +327,7 @@ def test_cli_build_status_check(tmp_path: Path) -> None:
     assert json.loads(checked.stdout)["pages"] == len(list(CONTENT.glob("*/*.html")))
 
 
+@pytest.mark.slow  # the lupus-guide command in subprocesses
 def test_watch_updates_the_index_when_a_page_changes(content_copy: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)
@@ -405,6 +409,7 @@ def test_parser_warnings_reach_the_report_once_from_every_worker(
     assert "XMLParsedAsHTMLWarning" not in printed.out + printed.err
 
 
+@pytest.mark.slow  # the lupus-guide command in subprocesses
 def test_cli_summary_has_parser_notes_and_with_verbose_the_slowest_pages(tmp_path: Path) -> None:
     xhtml_guide(tmp_path / "content", 3)
     result = cli("build", "--verbose", "--content", str(tmp_path / "content"), "--index",

@@ -139,7 +139,10 @@ def longest_posting_list(index_dir: Path) -> int:
 
 
 @pytest.mark.parametrize("block_limit", [128, 8], ids=["blocks-of-128", "blocks-of-8"])
-@pytest.mark.parametrize("parallel_from", [5, 10**6], ids=["worker-pool", "in-process"])
+@pytest.mark.parametrize("parallel_from", [
+    pytest.param(5, id="worker-pool", marks=pytest.mark.slow),  # starts worker processes
+    pytest.param(10**6, id="in-process"),
+])
 def test_fast_build_and_update_write_what_plain_whoosh_writes(
     guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int,
     block_limit: int,

@@ -226,6 +226,7 @@ def test_hostile_input_is_handled_safely(client: TestClient) -> None:
     assert "default-src 'none'" in response.headers["content-security-policy"]
 
 
+@pytest.mark.slow  # stress: searches from two threads while the index is rewritten 6 times
 def test_a_reindex_is_picked_up_during_requests(content_copy: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)

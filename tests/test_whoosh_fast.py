@@ -197,7 +197,10 @@ def searchable(index_dir: Path) -> dict:
 
 
 @needs_fast_path
-@pytest.mark.parametrize("parallel_from", [5, 10**6], ids=["worker-pool", "in-process"])
+@pytest.mark.parametrize("parallel_from", [
+    pytest.param(5, id="worker-pool", marks=pytest.mark.slow),  # starts worker processes
+    pytest.param(10**6, id="in-process"),
+])
 def test_plain_whoosh_builds_and_updates_the_index_the_fast_path_builds(
     guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int
 ) -> None:
@@ -234,19 +237,21 @@ def top_urls(context, texts: list[str]) -> dict[str, list[tuple[str, float]]]:
 def test_plain_whoosh_ranks_and_answers_as_the_fast_path(
     guide_index: Path, client: TestClient, tmp_path: Path
 ) -> None:
-    """Ranking order and scores, "did you mean" and the JSON search over HTTP."""
-    texts = JUDGED + STAFF
+    """Ranking order and scores, "did you mean" and the JSON search over HTTP (a quarter
+    of the judged queries: the ranking tests run them all on the fast path)."""
+    texts = JUDGED[::4] + STAFF
     fast_context = context_for(CONTENT, guide_index)
     fast_tops = top_urls(fast_context, texts)
     fast_answers = {q: client.get("/api/search", params={"q": q}).json()
-                    for q in [*texts[::7], *MISSPELT]}
+                    for q in [*texts[::8], *MISSPELT]}
     with plain_whoosh_only():
         build_index(CONTENT, tmp_path / "plain")
         context = context_for(CONTENT, tmp_path / "plain")
         assert context.planner.chain is None  # queries analysed by Whoosh itself
-        assert assert_same_ranking(context, texts) > 200  # arrays agree with Whoosh's matchers
+        assert assert_same_ranking(context, texts) > 80  # arrays agree with Whoosh's matchers
         plain_tops = top_urls(context, texts)
-        settings = load_settings({}).with_paths(CONTENT, tmp_path / "plain")
+        settings = load_settings({"LUPUS_GUIDE_WARM_SECONDS": "0"}).with_paths(
+            CONTENT, tmp_path / "plain")
         with TestClient(create_app(settings)) as plain_client:
             plain_answers = {q: plain_client.get("/api/search", params={"q": q}).json()
                              for q in fast_answers}
