@@ -112,6 +112,7 @@ def test_the_proven_whoosh_has_every_private_name_of_the_inventory(tmp_path: Pat
 def unproven_whoosh() -> Iterator[pytest.MonkeyPatch]:
     """The installed Whoosh says it is 2.7.5, a version the fast paths were never run on."""
     with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("LUPUS_GUIDE_WHOOSH_FAST", raising=False)  # the version alone decides
         patch.setattr(whoosh, "__version__", (2, 7, 5))
         patch.setattr(switch, "_logged", set())
         yield patch
