@@ -191,7 +191,7 @@ def notice(content_dir: Path | None, index_dir: Path | None, query: str, as_json
         context = state.search_context()
         known = context.vocabulary.known
         corrected = search(context, SearchParams(q=query)).corrected_query or ""
-        state.live.close()
+        state.close()
     match = NoticeMatcher(rules, known).match(query, corrected)
     if as_json:
         click.echo(json.dumps(None if match is None else {

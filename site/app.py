@@ -100,11 +100,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         try:
             # Open the index and get it ready before the first request, if there is one.
-            state.search_context().warm(settings.warm_seconds)
+            await state.engine.run(lambda: state.guide.context().warm(settings.warm_seconds))
         except Exception as error:  # the site still starts, and answers 503 until a build
             log.warning("%s", error)
         yield
-        state.live.close()
+        state.close()
 
     app = Starlette(
         routes=ROUTES,

@@ -57,7 +57,7 @@ def test_site_pages_never_come_from_partial_matches(client: TestClient) -> None:
 def test_a_chosen_filter_is_never_relaxed_away(client: TestClient) -> None:
     data = search(client, q="methotrexate pregnancy", section="psychological-issues")
     assert data["total"] == 0 and data["results"] == [] and not data["relaxed"]
-    assert data["filters"]["sections"] == ["psychological-issues"]
+    assert data["filters"]["section"] == ["psychological-issues"]
 
 
 @pytest.mark.parametrize("query", ["lupus flare up", "flare up", "flare-up", "flareup"])

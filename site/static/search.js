@@ -63,7 +63,8 @@
     return "?" + new URLSearchParams(new FormData(form)).toString();
   }
 
-  const FACET_PARAMS = ["section", "system", "effect"];
+  // The facets' parameter names, as the server spells them (search/filters.py).
+  const FACET_PARAMS = ((form && form.dataset.facets) || "").split(" ").filter(Boolean);
 
   /** Keeps the form's hidden facet inputs in step with the results on screen, so new words
       are searched within the same choices (as the page does without script). */
