@@ -9,13 +9,13 @@ from whoosh import query as wq
 from indexer import schema
 from indexer.safety_file import Notice
 from search.context import SearchContext
+from search.evaluate import query_mask, query_scores
 from search.facets import FacetCounts, count_facets, filter_mask
 from search.filters import FACETS, Filters
 from search.generation import Generation
-from search.masks import query_mask
 from search.planner import Group, Planner
 from search.query import ParsedQuery, parse_query
-from search.scores import mask_array, query_scores, top_documents
+from search.scores import mask_array, top_documents
 from search.snippets import Form, TextTokens, best_section, snippet_html, terms_present
 
 

@@ -18,7 +18,6 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
-from search.best_of import BestOf
 from search.sized_cache import SizedCache
 
 CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
@@ -141,49 +140,6 @@ class TermScores:
             scores.append(matcher.score())
             matcher.next()
         return np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64)
-
-
-def query_scores(q: wq.Query, terms: TermScores) -> np.ndarray:
-    """Every document's score for `q` (0 where it does not match), as Whoosh would score it."""
-    size = terms.size
-    if isinstance(q, wq.Term):
-        ids, scores = terms.term(q.fieldname, q.text)
-        out = np.zeros(size)
-        out[ids] = scores * q.boost
-        return out
-    if isinstance(q, wq.AndNot):
-        out = query_scores(q.a, terms)
-        out[query_scores(q.b, terms) > 0] = 0.0
-        return out
-    if isinstance(q, wq.AndMaybe):
-        out = query_scores(q.a, terms)
-        bonus = query_scores(q.b, terms)
-        out += np.where(out > 0, bonus, 0.0)
-        return out
-    if isinstance(q, (wq.And, wq.Or, BestOf)):
-        return _compound(q, terms)
-    if isinstance(q, wq.Every):
-        return np.full(size, q.boost)
-    if q is wq.NullQuery:
-        return np.zeros(size)
-    ids, scores = terms.matched_by_whoosh(q)  # phrases and anything else
-    out = np.zeros(size)
-    out[ids] = scores
-    return out
-
-
-def _compound(q: wq.CompoundQuery, terms: TermScores) -> np.ndarray:
-    subs = [query_scores(sub, terms) for sub in q.subqueries]
-    if not subs:
-        return np.zeros(terms.size)
-    if isinstance(q, BestOf):
-        out = np.maximum.reduce(subs) if len(subs) > 1 else subs[0]
-    else:
-        out = np.add.reduce(subs) if len(subs) > 1 else subs[0]
-        if isinstance(q, wq.And):
-            every = np.logical_and.reduce([s > 0 for s in subs])
-            out = np.where(every, out, 0.0)
-    return out * q.boost if q.boost != 1.0 else out
 
 
 def top_documents(scores: np.ndarray, allowed: np.ndarray, limit: int

@@ -13,9 +13,10 @@ from guide_site.settings import load_settings
 from guide_site.state import AppState
 from indexer import build
 from indexer.build import build_index, update_index
+from search.evaluate import query_scores
 from search.query import parse_query
 from search.results import SearchContext, SearchParams, _plan, search
-from search.scores import ids_mask, mask_array, query_scores, top_documents
+from search.scores import ids_mask, mask_array, top_documents
 
 from .conftest import ROOT, add_to_page
 
