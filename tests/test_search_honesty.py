@@ -140,3 +140,12 @@ def test_snippets_keep_list_items_apart(client: TestClient) -> None:
     plain = snippet.replace("<mark>", "").replace("</mark>", "")
     assert " · " in plain
     assert "breath chest" not in plain and "or back sudden" not in plain, plain
+
+
+def test_an_excluded_word_leaves_the_count_too(client: TestClient) -> None:
+    every = search(client, q="headache")
+    without = search(client, q="headache -infusion")
+    urls = [r["url"] for r in without["results"]]
+    assert "/other-drugs/ivig" not in urls
+    assert 0 < without["total"] < every["total"]
+    assert sum(v["count"] for v in without["facets"]["section"]) == without["total"]
