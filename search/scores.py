@@ -13,40 +13,16 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from whoosh import matching, scoring
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh import scoring
 from whoosh.searching import Searcher
 
+from indexer.whoosh_fast import bm25_field_b, leaf_postings
 from search.sized_cache import SizedCache
 
 CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
 WARM_SHARE = 500  # warm-up: terms in at least 1 in this many pages
 Scored = tuple[np.ndarray, np.ndarray]  # document numbers, scores
-
-
-def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of one segment's posting list, a block at a time."""
-    if isinstance(matcher, matching.FilterMatcher):
-        matcher = matcher.child  # deleted pages: left out later by the matched set
-    if isinstance(matcher, W3LeafMatcher):
-        ids, weights = [], []
-        while matcher.is_active():
-            # Whoosh 2.7.4 (pinned) keeps a block's ids and weights in these attributes.
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int64)[matcher._i:])
-            weights.append(np.asarray(matcher._weights, dtype=np.float64)[matcher._i:])
-            matcher._next_block()
-        if not ids:
-            return np.empty(0, np.int64), np.empty(0)
-        return np.concatenate(ids), np.concatenate(weights)
-    ids, weights = [], []
-    while matcher.is_active():  # a posting list kept inline, or another codec: step it
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
 
 class TermScores:
@@ -87,7 +63,7 @@ class TermScores:
         parts = []
         for reader, offset in searcher.reader().leaf_readers():
             if (fieldname, btext) in reader:
-                ids, weights = _leaf_postings(reader.postings(fieldname, btext))
+                ids, weights = leaf_postings(reader.postings(fieldname, btext))
                 parts.append((ids + offset, weights))
         ids = np.concatenate([p[0] for p in parts])
         weights = np.concatenate([p[1] for p in parts])
@@ -102,7 +78,7 @@ class TermScores:
         idf = searcher.idf(fieldname, btext)
         avgfl = searcher.avg_field_length(fieldname) or 1
         k1 = self.bm25.K1
-        b = self.bm25._field_B.get(fieldname, self.bm25.B)
+        b = bm25_field_b(self.bm25, searcher, fieldname, btext)
         lengths = self.lengths(fieldname)[ids]
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
 
