@@ -1,11 +1,7 @@
-"""Ranking: Whoosh's BM25F score of each term, combined over whole arrays.
-
-Whoosh ranks by stepping a tree of matchers one document at a time in Python; with a query
-of many fields and synonyms that was most of a search's time. Here each term's scores are
-worked out once per generation, with Whoosh's own BM25F (its idf, average field length and
-quantized field lengths), and kept as arrays; a query then combines them the way Whoosh's
-matchers do (Or adds, And adds where all match, BestOf takes the best, AndNot removes,
-AndMaybe adds a bonus) in a few vectorized steps, whatever the number of matches.
+"""Each term's BM25F scores, worked out once per generation with Whoosh's own statistics
+(its idf, average field length and quantized field lengths) and kept as arrays; a query
+combines them the way Whoosh's matchers would (search/evaluate.py), in a few vectorized
+steps whatever the number of matches; a test checks order and scores against Whoosh's.
 """
 
 from __future__ import annotations
