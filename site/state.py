@@ -8,6 +8,7 @@ from datetime import date
 
 from starlette.requests import Request
 
+from guide_site.recording import SiteInsights
 from guide_site.settings import Settings
 from indexer.safety_file import SAFETY_FILE, SafetyRules, parse_safety
 from search.editors_files import ContentFile
@@ -25,6 +26,7 @@ class AppState:
     live: LiveIndex = field(init=False)
     synonyms: ContentFile[Synonyms] = field(init=False)
     notices: ContentFile[SafetyRules] = field(init=False)
+    insights: SiteInsights = field(init=False)  # recording, limits (guide_site.recording)
     _contexts: dict[tuple, SearchContext] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
@@ -33,6 +35,7 @@ class AppState:
         self.live = LiveIndex(self.settings.index_dir, prepare=self._prepare)
         self.synonyms = ContentFile(content / SYNONYMS_FILE, parse_synonyms, Synonyms())
         self.notices = ContentFile(content / SAFETY_FILE, parse_safety, SafetyRules())
+        self.insights = SiteInsights(self.settings)
 
     def snapshot(self) -> Snapshot:
         return self.live.current()
