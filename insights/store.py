@@ -149,10 +149,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def write_events(conn: sqlite3.Connection, events: Sequence[object], drops: dict[int, int]
@@ -197,6 +198,12 @@ def write_events(conn: sqlite3.Connection, events: Sequence[object], drops: dict
 _STOP = object()
 
 
+def _busy(error: Exception) -> bool:
+    """Another connection holds the lock (it passes; the connection is still good)."""
+    return isinstance(error, sqlite3.OperationalError) and (
+        "locked" in str(error) or "busy" in str(error))
+
+
 class InsightsStore:
     """Records events for one process. `start()` the writer thread, `close()` at the end
     (it writes what is still queued)."""
@@ -217,6 +224,7 @@ class InsightsStore:
         self.recorded = 0  # events written by this process
         self.dropped = 0  # events this process could not keep
         self._unsaved_drops: Counter[int] = Counter()  # by hour, until the file takes them
+        self._opened = threading.Event()  # the writer has tried the file once
 
     # -- the request side: never blocks, never raises ------------------------------------
 
@@ -248,6 +256,8 @@ class InsightsStore:
             self._thread.start()
 
     def _run(self) -> None:
+        self._maybe_purge()  # opens (creates) the file, and deletes rows past the retention
+        self._opened.set()
         stopping = False
         while not stopping:
             try:
@@ -306,7 +316,8 @@ class InsightsStore:
         try:
             write_events(self._connection(), events, drops)
         except (sqlite3.Error, OSError, StoreError) as error:
-            self._close_broken()
+            if not _busy(error):  # a lock passes; anything else: open the file afresh
+                self._close_broken()
             with self._count_lock:
                 self._unsaved_drops.update(drops)
             if events:
@@ -343,6 +354,8 @@ class InsightsStore:
         """Waits until everything recorded so far has been written or dropped (for tests,
         the benchmark and shutdown)."""
         deadline = time.monotonic() + timeout
+        if self._thread is not None and not self._opened.wait(timeout):
+            return False
         while self._queue.unfinished_tasks:
             if self._thread is None or time.monotonic() > deadline:
                 return False
