@@ -33,7 +33,7 @@ def columns(values: list[tuple[str, int]], title: str, *, width: int = 640,
         body.append(f'<text class="axis" x="0" y="{height - 4}">{escape(values[0][0])}</text>')
         body.append(f'<text class="axis" x="{width}" y="{height - 4}" text-anchor="end">'
                     f"{escape(values[-1][0])}</text>")
-    body.append(f'<text class="axis" x="{width}" y="12" text-anchor="end">most: {peak}</text>')
+    body.append(f'<text class="axis" x="0" y="12">most in a day: {peak}</text>')
     return _svg(width, height, title, body)
 
 

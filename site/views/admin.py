@@ -68,7 +68,9 @@ def _matches(given: str, token: str) -> bool:
 
 def _login_form(request: Request, message: str = "", status: int = 401) -> Response:
     response = render(request, "admin_login.html", {"message": message}, status=status)
-    response.headers.update({**NO_STORE, "www-authenticate": 'Form realm="Lupus Guide admin"'})
+    response.headers.update(NO_STORE)
+    if status == 401:
+        response.headers["www-authenticate"] = 'Form realm="Lupus Guide admin"'
     return response
 
 
@@ -115,7 +117,7 @@ def _report(request: Request, days: int) -> dict:
 
 async def insights_page(request: Request) -> Response:
     if request.session.get("admin") is not True:
-        return _login_form(request)
+        return _login_form(request, status=200)  # the form itself; a wrong token is a 401
     insights = app_state(request).insights
     days = _days(request, insights.settings.retention_days)
     try:
