@@ -28,6 +28,7 @@ log = logging.getLogger("lupus_guide")
 
 HOURS_PER_DAY = 24
 BATCH = 500  # events written in one transaction at most
+WRITE_EVERY = 1.0  # seconds events wait for others, so one transaction takes many
 PURGE_EVERY = 3600.0  # seconds between deletions of rows past the retention
 RETRY_OPEN = 5.0  # seconds before trying again to open a file that could not be opened
 WARN_EVERY = 60.0  # seconds between log lines about dropped events
@@ -195,7 +196,8 @@ def write_events(conn: sqlite3.Connection, events: Sequence[object], drops: dict
             "DO UPDATE SET count = count + excluded.count", list(drops.items()))
 
 
-_STOP = object()
+_STOP = object()  # on the queue: write what came before, then end
+_NOW = object()  # on the queue: write what came before now (flush)
 
 
 def _busy(error: Exception) -> bool:
@@ -225,6 +227,7 @@ class InsightsStore:
         self.dropped = 0  # events this process could not keep
         self._unsaved_drops: Counter[int] = Counter()  # by hour, until the file takes them
         self._opened = threading.Event()  # the writer has tried the file once
+        self._hurry = threading.Event()  # write what is queued now (flush, close)
 
     # -- the request side: never blocks, never raises ------------------------------------
 
@@ -260,25 +263,15 @@ class InsightsStore:
         self._opened.set()
         stopping = False
         while not stopping:
-            try:
-                first = self._queue.get(timeout=1.0)
-            except queue.Empty:
-                first = None
-            batch = [] if first is None else [first]
-            while len(batch) < BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            if any(item is _STOP for item in batch):
-                stopping = True
-                # What was queued before the stop is still written.
+            batch = self._collect()
+            stopping = any(item is _STOP for item in batch)
+            if stopping:  # what was queued before the stop is still written
                 while True:
                     try:
                         batch.append(self._queue.get_nowait())
                     except queue.Empty:
                         break
-            events = [self._event(item) for item in batch if item is not _STOP]
+            events = [self._event(item) for item in batch if item not in (_STOP, _NOW)]
             self._write([e for e in events if e is not None])
             for _ in batch:
                 self._queue.task_done()
@@ -286,6 +279,25 @@ class InsightsStore:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def _collect(self) -> list:
+        """The next batch: what arrives within WRITE_EVERY seconds of its first event, so
+        one transaction takes many, however busy the site. Meanwhile the thread sleeps rather
+        than waking for each event (requests keep the interpreter to themselves); a flush or
+        a stop wakes it."""
+        try:
+            batch = [self._queue.get(timeout=1.0)]
+        except queue.Empty:
+            return []
+        if batch[0] is not _STOP and batch[0] is not _NOW:
+            self._hurry.wait(WRITE_EVERY)
+        self._hurry.clear()
+        while len(batch) < BATCH:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return batch
 
     @staticmethod
     def _event(item: object) -> object | None:
@@ -354,10 +366,16 @@ class InsightsStore:
         """Waits until everything recorded so far has been written or dropped (for tests,
         the benchmark and shutdown)."""
         deadline = time.monotonic() + timeout
-        if self._thread is not None and not self._opened.wait(timeout):
+        if self._thread is None:
+            return self._queue.unfinished_tasks == 0
+        if not self._opened.wait(timeout):
             return False
+        if self._queue.unfinished_tasks:
+            with contextlib.suppress(queue.Full):
+                self._queue.put(_NOW, timeout=timeout)
+            self._hurry.set()
         while self._queue.unfinished_tasks:
-            if self._thread is None or time.monotonic() > deadline:
+            if time.monotonic() > deadline:
                 return False
             time.sleep(0.005)
         return True
@@ -369,6 +387,7 @@ class InsightsStore:
             return
         with contextlib.suppress(queue.Full):
             self._queue.put(_STOP, timeout=timeout)
+        self._hurry.set()
         thread.join(timeout)
 
     def stats(self) -> dict[str, int]:

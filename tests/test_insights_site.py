@@ -226,6 +226,7 @@ def test_a_locked_file_leaves_search_answering_and_counts_drops(make_client, db:
     finally:
         lock.execute("ROLLBACK")
         lock.close()
+    flush(client)  # what waited in the queue is written once the lock is gone
     dropped = store.stats()["dropped"]
     client.get("/search", params={"q": "after the lock"})
     flush(client)
