@@ -66,7 +66,7 @@ def one_round(index_dir: Path, work: Path, queries: list[str], number: int) -> d
     try:
         clients = {name: httpx.Client(base_url=s.base_url, timeout=30)
                    for name, s in servers.items()}
-        for name, client in clients.items():  # connections open, first-request costs paid
+        for client in clients.values():  # connections open, first-request costs paid
             timed(client, "/search?q=warm+up+lupus")
         for index, query in enumerate(queries):
             url = "/search?" + urlencode({"q": query})
