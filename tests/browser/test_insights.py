@@ -76,3 +76,14 @@ def test_feedback_and_an_opened_result_reach_the_report(page: Page, insights_sit
     expect(feedback.locator("tr", has_text="About")).to_be_visible()
     expect(page.locator("svg.chart").first).to_be_visible()
     page.screenshot(path=screenshots / "admin-insights.png", full_page=True)
+
+
+def test_a_search_made_by_typing_counts_once_the_typing_pauses(page: Page,
+                                                               insights_site: str) -> None:
+    page.goto(f"{insights_site}/search")
+    page.locator("#q").fill("butterfly rash")  # results appear in place, no search sent
+    expect(page.locator("li.result").first).to_be_visible()
+    with page.expect_request(lambda r: r.method == "HEAD" and "/search?" in r.url,
+                             timeout=8_000) as counted:
+        pass
+    assert "q=butterfly+rash" in counted.value.url and "typing" not in counted.value.url
