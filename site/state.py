@@ -12,6 +12,7 @@ from typing import TypeVar
 from starlette.requests import Request
 
 from guide_site.engine import Engine
+from guide_site.recording import SiteInsights
 from guide_site.settings import Settings
 from search.context import SearchContext
 from search.generation import Generation
@@ -27,9 +28,11 @@ class AppState:
     settings: Settings
     guide: Guide = field(init=False)
     engine: Engine = field(init=False, default_factory=Engine)
+    insights: SiteInsights = field(init=False)  # recording, limits (guide_site.recording)
 
     def __post_init__(self) -> None:
         self.guide = Guide(self.settings.index_dir, self.settings.content_dir)
+        self.insights = SiteInsights(self.settings)
 
     def search_context(self) -> SearchContext:
         """The context the current request holds; the live one outside a request."""

@@ -14,7 +14,8 @@ from .conftest import CONTENT, ROOT
 
 WEB = ("starlette", "uvicorn", "jinja2", "guide_site")
 # What each package may not import, at any depth (lazy imports inside functions included).
-FORBIDDEN = {"indexer": (*WEB, "search"), "search": WEB}
+FORBIDDEN = {"indexer": (*WEB, "search", "insights"), "search": (*WEB, "insights"),
+             "insights": WEB}
 # The command line is the application's entry point: its `serve` and `notice` commands reach
 # the site and the search, inside those commands only (tested below for `build`).
 ENTRY_POINT = ROOT / "indexer" / "cli.py"
@@ -66,7 +67,7 @@ def test_a_build_never_loads_the_web_framework(tmp_path: Path) -> None:
         f"main(['build', '--content', {str(CONTENT)!r}, '--index', {str(tmp_path)!r}],"
         " standalone_mode=False)\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in"
-        f" {(*WEB, 'search')!r})\n"
+        f" {(*WEB, 'search', 'insights')!r})\n"
         "print('LOADED', loaded)\n"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

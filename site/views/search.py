@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
+from guide_site import recording
 from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS, MAX_VALUES
 from guide_site.state import app_state
 from guide_site.views.common import BadRequest, json_response, render, search_url, twin
@@ -177,9 +178,15 @@ async def search_page(request: Request) -> Response:
     typing=1 while the last word may still be unfinished). A page past the last is a 404
     that links to the last one."""
     data = await app_state(request).run(partial(search_data, typing=True), request)
+    # For the editors' insights: the search, redacted, and its key for results opened.
+    event = recording.search_event(app_state(request).insights, data)
+    data["search_key"] = event.key if event else None
     template = "_results.html" if request.query_params.get("fragment") == "1" else "search.html"
     status = 404 if data["past_end"] else 200
-    return render(request, template, data, status=status, json_url=twin("/api/search", request))
+    response = render(request, template, data, status=status,
+                      json_url=twin("/api/search", request))
+    recording.mark_search(request, response, data, event)
+    return response
 
 
 async def search_api(request: Request) -> Response:
