@@ -349,8 +349,8 @@ def serve(content_dir: Path | None, index_dir: Path | None, host: str | None, po
     os.environ["LUPUS_GUIDE_CONTENT"] = str(settings.content_dir.resolve())
     os.environ["LUPUS_GUIDE_INDEX"] = str(settings.index_dir.resolve())
     uvicorn.run("guide_site.app:create_app", factory=True, host=host, port=port,
-                workers=workers, proxy_headers=False, server_header=False,
-                access_log=False)  # an access log would keep every search, with its reader's address
+                # No access log: it would keep every search with its reader's address.
+                workers=workers, proxy_headers=False, server_header=False, access_log=False)
 
 
 if __name__ == "__main__":
