@@ -1,11 +1,7 @@
-"""Ranking: Whoosh's BM25F score of each term, combined over whole arrays.
-
-Whoosh ranks by stepping a tree of matchers one document at a time in Python; with a query
-of many fields and synonyms that was most of a search's time. Here each term's scores are
-worked out once per generation, with Whoosh's own BM25F (its idf, average field length and
-quantized field lengths), and kept as arrays; a query then combines them the way Whoosh's
-matchers do (Or adds, And adds where all match, BestOf takes the best, AndNot removes,
-AndMaybe adds a bonus) in a few vectorized steps, whatever the number of matches.
+"""Each term's BM25F scores, worked out once per generation with Whoosh's own statistics
+(its idf, average field length and quantized field lengths) and kept as arrays; a query
+combines them the way Whoosh's matchers would (search/evaluate.py), in a few vectorized
+steps whatever the number of matches; a test checks order and scores against Whoosh's.
 """
 
 from __future__ import annotations
@@ -18,7 +14,6 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from indexer.whoosh_fast import bm25_field_b, leaf_postings
-from search.best_of import BestOf
 from search.sized_cache import SizedCache
 
 CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
@@ -117,49 +112,6 @@ class TermScores:
             scores.append(matcher.score())
             matcher.next()
         return np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64)
-
-
-def query_scores(q: wq.Query, terms: TermScores) -> np.ndarray:
-    """Every document's score for `q` (0 where it does not match), as Whoosh would score it."""
-    size = terms.size
-    if isinstance(q, wq.Term):
-        ids, scores = terms.term(q.fieldname, q.text)
-        out = np.zeros(size)
-        out[ids] = scores * q.boost
-        return out
-    if isinstance(q, wq.AndNot):
-        out = query_scores(q.a, terms)
-        out[query_scores(q.b, terms) > 0] = 0.0
-        return out
-    if isinstance(q, wq.AndMaybe):
-        out = query_scores(q.a, terms)
-        bonus = query_scores(q.b, terms)
-        out += np.where(out > 0, bonus, 0.0)
-        return out
-    if isinstance(q, (wq.And, wq.Or, BestOf)):
-        return _compound(q, terms)
-    if isinstance(q, wq.Every):
-        return np.full(size, q.boost)
-    if q is wq.NullQuery:
-        return np.zeros(size)
-    ids, scores = terms.matched_by_whoosh(q)  # phrases and anything else
-    out = np.zeros(size)
-    out[ids] = scores
-    return out
-
-
-def _compound(q: wq.CompoundQuery, terms: TermScores) -> np.ndarray:
-    subs = [query_scores(sub, terms) for sub in q.subqueries]
-    if not subs:
-        return np.zeros(terms.size)
-    if isinstance(q, BestOf):
-        out = np.maximum.reduce(subs) if len(subs) > 1 else subs[0]
-    else:
-        out = np.add.reduce(subs) if len(subs) > 1 else subs[0]
-        if isinstance(q, wq.And):
-            every = np.logical_and.reduce([s > 0 for s in subs])
-            out = np.where(every, out, 0.0)
-    return out * q.boost if q.boost != 1.0 else out
 
 
 def top_documents(scores: np.ndarray, allowed: np.ndarray, limit: int

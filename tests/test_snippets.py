@@ -69,16 +69,16 @@ def test_the_app_warms_the_index_before_the_first_request(guide_index) -> None:
     and every page's snippet texts before the first request."""
     roomy = load_settings({"LUPUS_GUIDE_WARM_SECONDS": "600"})
     with TestClient(create_app(roomy.with_paths(CONTENT, guide_index))) as client:
-        snapshot = client.app.state.guide.snapshot()
-        reader = snapshot.searcher.reader()
+        generation = client.app.state.guide.generation()
+        reader = generation.searcher.reader()
         every_term = sum(1 for f in SEARCH_FIELDS for _ in reader.iter_field(f))
-        assert searched_terms(snapshot.term_scores) == every_term > 1000
+        assert searched_terms(generation.term_scores) == every_term > 1000
         # and every page's snippet texts: at least a section and a description a page
-        pages = snapshot.searcher.doc_count()
+        pages = generation.searcher.doc_count()
         assert snippet_texts(client) >= 2 * pages > 100
     cold = load_settings({"LUPUS_GUIDE_WARM_SECONDS": "0"}).with_paths(CONTENT, guide_index)
     with TestClient(create_app(cold)) as client:
-        assert searched_terms(client.app.state.guide.snapshot().term_scores) == 0
+        assert searched_terms(client.app.state.guide.generation().term_scores) == 0
         assert snippet_texts(client) == 0
 
 
@@ -101,7 +101,7 @@ def test_a_reindex_is_made_ready_before_it_goes_live(content_copy, tmp_path) -> 
         build_index(content_copy, index_dir)
         wait_for_generation(client, 2)
         state = client.app.state.guide
-        snapshot = state.live.current()  # the live snapshot, without making anything more
-        made = vars(snapshot)
+        generation = state.guide.current()  # the live one, without making anything more
+        made = vars(generation)
         assert {"section_masks", "system_masks", "effect_masks", "vocabulary"} <= made.keys()
         assert "planner" in vars(state.search_context())

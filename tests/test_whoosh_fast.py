@@ -44,7 +44,7 @@ MISSPELT = ["plaquinel", "hydroxychloroqine", "methotrexat", "fatigeu", "benlist
 def project_modules() -> list[Path]:
     """The project's own code outside indexer/whoosh_fast (tests excepted: they compare
     against Whoosh's internals on purpose)."""
-    paths = [p for folder in ("indexer", "search", "site", "bench")
+    paths = [p for folder in ("indexer", "search", "insights", "site", "bench")
              for p in sorted((ROOT / folder).rglob("*.py"))]
     return [p for p in paths if "whoosh_fast" not in p.parts]
 
@@ -224,7 +224,7 @@ def test_plain_whoosh_builds_and_updates_the_index_the_fast_path_builds(
 
 def top_urls(context, texts: list[str]) -> dict[str, list[tuple[str, float]]]:
     """Each query's ten best pages (by path) and scores, from the arrays."""
-    searcher = context.snapshot.searcher
+    searcher = context.generation.searcher
     found = {}
     for text in texts:
         q = ranking_query(context, text)
