@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint check bench relevance stress clean
+.PHONY: serve test test-fast lint check bench relevance stress clean
 
 # Install what the site needs, build (or update) the index from content/, serve it.
 serve: $(VENV)/.run-installed
@@ -17,6 +17,14 @@ test: $(VENV)/.test-installed chromium
 	$(BIN)/ruff check .
 	$(BIN)/lupus-guide check
 	$(BIN)/pytest
+
+# The daily loop (under 90 s): the same but the tests marked slow (browser, subprocess,
+# stress and whole-judged-set tests; the rule is in pyproject.toml), which `make test` and
+# CI still run.
+test-fast: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/lupus-guide check
+	$(BIN)/pytest -m "not slow"
 
 check: $(VENV)/.run-installed
 	$(BIN)/lupus-guide check

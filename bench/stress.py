@@ -11,8 +11,8 @@ Copies content/ and builds an index in a temporary folder, starts the real serve
 3. starts two writers at once (one must win; the other waits or is refused with the clear
    "is being written by" message), and one against a lock held in this process.
 Prints its counts; exits 1 when a search failed, came back empty or wrong, or a page was
-lost, or the index was ever found broken. The functions are importable for the test suite
-(tests/stress/test_reindex_under_load.py).
+lost, or the index was ever found broken. The test suite runs a 15-second version with a
+driver of its own (tests/stress/test_reindex_under_load.py); nothing there imports this.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
-from pickle import dumps
 from typing import Any
 
 from whoosh import formats
@@ -29,9 +28,10 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-from whoosh.system import pack_uint
 
 from indexer.schema import PAIR_JOINER, PairFilter
+from indexer.whoosh_fast import enabled
+from indexer.whoosh_fast.encoding import cached_stemmer, frequency_value, positions_value
 
 # (term bytes, frequency, weight, encoded value): what FieldType.index yields per term.
 IndexedTerm = tuple[bytes, int, float, bytes]
@@ -71,7 +71,7 @@ class Chain:
         else:
             term = text
             if self.stem is not None and text not in self.stem.ignore:
-                term = self.stem._stem(text)
+                term = cached_stemmer(self.stem)(text)
             result = (text, term)
         if len(self.memo) >= MEMO_LIMIT:
             self.memo.clear()
@@ -125,7 +125,10 @@ def _matched(match: re.Match) -> str:
 
 
 def chain_of(analyzer: Any) -> Chain | None:
-    """The analyzer as a Chain, if it is one of the shapes this module reproduces."""
+    """The analyzer as a Chain, if it is one of the shapes this module reproduces (and
+    the Whoosh is one it was proven against: indexer.whoosh_fast)."""
+    if not enabled():
+        return None
     items = list(analyzer.items) if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
     tokenizer = items.pop(0)
     if type(tokenizer) is not RegexTokenizer or tokenizer.gaps:
@@ -176,7 +179,7 @@ def _positions(terms: tuple[list[str], list[int]], boost: float) -> list[Indexed
         count = len(positions)
         deltas = positions if count == 1 else [
             positions[0], *(b - a for a, b in pairwise(positions))]
-        value = pack_uint(count) + dumps(deltas, 2)  # as formats.Positions.encode
+        value = positions_value(deltas)
         result.append((term.encode("utf-8"), count, count * 1.0 * boost, value))
     return result
 
@@ -185,5 +188,5 @@ def _frequencies(terms: tuple[list[str], list[int]], boost: float) -> list[Index
     counts: dict[str, int] = {}
     for term in terms[0]:
         counts[term] = counts.get(term, 0) + 1
-    return [(term.encode("utf-8"), count, count * 1.0 * boost, pack_uint(count))
+    return [(term.encode("utf-8"), count, count * 1.0 * boost, frequency_value(count))
             for term, count in counts.items()]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
 import math
 import multiprocessing
 import os
@@ -22,13 +21,14 @@ from stat import S_ISREG
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema
+from whoosh.writing import IndexWriter
 
-from indexer import generations
+from indexer import generations, whoosh_fast
 from indexer.page import Page, PageError, parse_page
-from indexer.prepared import PreparedDocument, PreparedWriter, prepare_document
+from indexer.prepared import PreparedDocument, prepare_document
 from indexer.schema import PATH, build_schema, page_document
+from indexer.whoosh_fast import writer as fast_writer
 
 Progress = Callable[[int], None]  # called with how many pages were just handled
 PARALLEL_FROM = 400  # below this many pages, a process pool costs more than it saves
@@ -40,6 +40,7 @@ SEGMENT_POSTINGS = 5_000_000
 # stay under about 700 MB each.
 SLICE_PAGES = 10_000
 SLOWEST_KEPT = 10  # the slowest pages a build reports (`lupus-guide build --verbose`)
+NOTHING_INDEXED = "no page could be indexed; the live index is kept"
 
 
 @dataclass
@@ -89,10 +90,11 @@ def slowest_of(times: Iterable[PageTime], count: int = SLOWEST_KEPT) -> list[Pag
 
 @dataclass
 class AnalysedPage:
-    """A parsed page and its Whoosh document, analysed where it was parsed."""
+    """A parsed page and its Whoosh document, analysed where it was parsed (None with
+    plain Whoosh: the writer analyses it)."""
 
     page: Page
-    document: PreparedDocument
+    document: PreparedDocument | None
     seconds: float = 0.0  # reading, parsing and analysing it
 
 
@@ -135,15 +137,18 @@ def _parse(args: tuple[Path, Path]) -> Page | PageError:
 
 
 def _analyse(args: tuple[Path, Path], schema: Schema | None) -> Page | AnalysedPage | PageError:
-    """Parse a page and, given the writer's schema, analyse its fields too."""
+    """Parse a page and, given the writer's schema, analyse its fields too (with plain
+    Whoosh, the writer does that: the page comes back parsed only)."""
     started = time.perf_counter()
     result = _parse(args)
     if schema is None or isinstance(result, PageError):
         return result
-    try:
-        document = prepare_document(schema, page_document(result))
-    except Exception as error:  # as for parsing: the rest of the guide still indexes
-        return PageError(result.path, f"could not be indexed ({error!r})")
+    document = None
+    if whoosh_fast.enabled():
+        try:
+            document = prepare_document(schema, page_document(result))
+        except Exception as error:  # as for parsing: the rest of the guide still indexes
+            return PageError(result.path, f"could not be indexed ({error!r})")
     return AnalysedPage(result, document, time.perf_counter() - started)
 
 
@@ -236,23 +241,39 @@ def _manifest(content_dir: Path, pages: dict[str, dict], report: BuildReport) ->
     }
 
 
-def _writer(ix: whoosh_index.Index) -> PreparedWriter:
-    # One process: on two cores Whoosh's procs=2 spends more merging than it saves.
-    # Uncompressed posting blocks: a seventh faster to write, a tenth larger on disk.
-    return PreparedWriter(ix, codec=W3Codec(compression=0))
+def _writer(ix: whoosh_index.Index) -> IndexWriter:
+    """The writer of a build or an update, holding the index's own lock: ours, which files
+    documents analysed in the workers, or with plain Whoosh its own."""
+    return fast_writer.open_writer(ix) if whoosh_fast.enabled() else ix.writer()
 
 
-def _slice_writer(ix: whoosh_index.Index) -> PreparedWriter:
-    """A writer of one segment of a full build; the build's own writer holds the lock."""
-    return PreparedWriter(ix, _lk=False, codec=W3Codec(compression=0))
+def _slice_writer(ix: whoosh_index.Index) -> IndexWriter:
+    """A writer of one segment of a full build (fast path only)."""
+    return fast_writer.open_slice_writer(ix)
 
 
-def _add_page(writer: PreparedWriter, result: AnalysedPage, *, update: bool) -> None:
+def _add_page(writer: IndexWriter, result: AnalysedPage, *, update: bool) -> None:
     """File an analysed page (update: in place of the committed page with its path)."""
-    if update:
+    if result.document is None:  # plain Whoosh analyses the page itself
+        document = page_document(result.page)
+        (writer.update_document if update else writer.add_document)(**document)
+    elif update:
         writer.update_prepared(result.document)
     else:
         writer.add_prepared(result.document)
+
+
+def _abandon(writer: IndexWriter | None) -> None:
+    """Cancel a writer after an error: its files closed, its lock released, even when
+    cancelling itself fails half way."""
+    if writer is None or writer.is_closed:
+        return
+    try:
+        writer.cancel()
+    except Exception:
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
 
 
 @dataclass
@@ -277,18 +298,6 @@ def _note_page(report: SliceReport | BuildReport, result: AnalysedPage, size: in
     report.slowest.append(PageTime(result.seconds, page.path, size))
     if len(report.slowest) > 4 * SLOWEST_KEPT:  # keep the list short on big guides
         report.slowest = slowest_of(report.slowest)
-
-
-def _write_segment(writer) -> Any | None:
-    """Write out a slice writer's segment, if it has pages, and return it.
-
-    Not `commit()`: the build's writer lists every slice's segments in one table of
-    contents. Nor `_finish()`: the writers share one temporary folder, which that empties."""
-    segment = writer._finalize_segment() if writer._added else None
-    if segment is None:
-        writer._close_segment()
-    writer.is_closed = True
-    return segment
 
 
 def index_slice(
@@ -317,17 +326,16 @@ def index_slice(
             _add_page(writer, result, update=False)
             # (Whoosh's own pool, in the tests' reference builds, spills to disk itself.)
             if getattr(writer.pool, "postings", 0) >= SEGMENT_POSTINGS:
-                report.segments.append(_write_segment(writer))
+                report.segments.append(fast_writer.finish_segment(writer))
                 writer = _slice_writer(ix)
             report.seconds_indexing += time.perf_counter() - tick
             report.entries[page.path] = _manifest_entry(source, page)
         tick = time.perf_counter()
-        if (segment := _write_segment(writer)) is not None:
+        if (segment := fast_writer.finish_segment(writer)) is not None:
             report.segments.append(segment)
         report.seconds_indexing += time.perf_counter() - tick
     except BaseException:
-        if not writer.is_closed:
-            writer.cancel()
+        _abandon(writer)
         raise
     finally:
         ix.close()
@@ -407,20 +415,23 @@ def build_index(
         root = content_dir.resolve()
         try:
             workers = _workers_for(len(files))
-            slices = slices_of(files, workers)
-            if workers > 1:
-                slice_reports = _index_slices(build_dir, root, slices, workers, progress)
-            else:
-                slice_reports = [index_slice(build_dir, root, files, progress)]
-            segments = [s for part in slice_reports for s in part.segments]
-            entries = _gather(slice_reports, report)
             report.workers = workers
-            if not segments:
-                raise PageError(content_dir, "no page could be indexed; the live index is kept")
-            tick = time.perf_counter()
-            # One table of contents lists every slice's segments, in the pages' order.
-            _writer(ix).commit(mergetype=lambda _writer, existing: [*existing, *segments])
-            report.seconds_indexing += time.perf_counter() - tick
+            if not whoosh_fast.enabled():
+                entries = _gather([_index_plainly(ix, content_dir, files, progress)], report)
+            else:
+                slices = slices_of(files, workers)
+                if workers > 1:
+                    slice_reports = _index_slices(build_dir, root, slices, workers, progress)
+                else:
+                    slice_reports = [index_slice(build_dir, root, files, progress)]
+                segments = [s for part in slice_reports for s in part.segments]
+                entries = _gather(slice_reports, report)
+                if not segments:
+                    raise PageError(content_dir, NOTHING_INDEXED)
+                tick = time.perf_counter()
+                # One table of contents lists every slice's segments, in the pages' order.
+                _commit(_writer(ix), mergetype=lambda _writer, existing: [*existing, *segments])
+                report.seconds_indexing += time.perf_counter() - tick
         except BaseException:
             ix.close()
             shutil.rmtree(build_dir, ignore_errors=True)
@@ -431,6 +442,45 @@ def build_index(
         generation = generations.publish(index_dir, build_dir, manifest_out)
         report.generation = generation.number
     report.seconds = time.perf_counter() - started
+    return report
+
+
+def _commit(writer: IndexWriter, **options: Any) -> None:
+    """Commit, or cancel (closing its files and releasing its lock) when that fails."""
+    try:
+        writer.commit(**options)
+    except BaseException:
+        _abandon(writer)
+        raise
+
+
+def _index_plainly(ix: whoosh_index.Index, content_dir: Path, files: list[SourceFile],
+                   progress: Progress | None) -> SliceReport:
+    """Plain Whoosh: pages parsed (in worker processes when there are many) and given to
+    one writer's `add_document` here, which analyses them; committed at the end."""
+    report = SliceReport()
+    sources = {f.relative: f for f in files}
+    writer = _writer(ix)
+    try:
+        for result in analyse_files(files, content_dir, ix.schema, progress):
+            if isinstance(result, PageError):
+                report.errors.append(result)
+                continue
+            page = result.page
+            _note_page(report, result, sources[page.path].size)
+            report.seconds_parsing += result.seconds
+            tick = time.perf_counter()
+            _add_page(writer, result, update=False)
+            report.seconds_indexing += time.perf_counter() - tick
+            report.entries[page.path] = _manifest_entry(sources[page.path], page)
+        if not report.entries:
+            raise PageError(content_dir, NOTHING_INDEXED)
+    except BaseException:
+        _abandon(writer)
+        raise
+    tick = time.perf_counter()
+    _commit(writer)
+    report.seconds_indexing += time.perf_counter() - tick
     return report
 
 
@@ -509,13 +559,13 @@ def update_index(
         report.pages = len(entries)
         if not (added or changed or removed):
             report.generation = live.number
-            if touched_only:
-                (live.path / generations.MANIFEST).write_text(
-                    json.dumps({**manifest, "pages": entries}, indent=1), "utf-8"
-                )
+            if touched_only:  # new file times only: the same generation, a new manifest file
+                generations.replace_manifest(live, {**manifest, "pages": entries})
             report.seconds = time.perf_counter() - started
             return report
         build_dir = generations.new_build_dir(index_dir, base=live)
+        ix: whoosh_index.Index | None = None
+        writer: IndexWriter | None = None
         try:
             ix = generations.open_generation(generations.Generation(live.number, build_dir))
             writer = _writer(ix)
@@ -536,10 +586,13 @@ def update_index(
                     page.path
                 )
             writer.commit()
-            ix.close()
         except BaseException:
+            _abandon(writer)  # its files closed and the index's lock released
             shutil.rmtree(build_dir, ignore_errors=True)
             raise
+        finally:
+            if ix is not None:
+                ix.close()
         report.slowest = slowest_of(report.slowest)
         report.pages = len(entries)
         manifest_out = _manifest(content_dir, entries, report)

@@ -31,6 +31,7 @@ MANIFEST = "manifest.json"
 PREFIX = "gen-"
 BUILD_PREFIX = ".build-"
 KEEP_OLD = 2  # readers that opened a recent generation can finish with it
+TEMPORARY_SUFFIX = ".tmp"  # a file being written, renamed over its final name when whole
 
 
 class IndexLocked(Exception):
@@ -165,7 +166,8 @@ def new_build_dir(index_dir: Path, base: Generation | None = None) -> Path:
     path.mkdir(parents=True)
     if base is not None:
         for item in base.path.iterdir():
-            if item.is_file() and item.name != MANIFEST and not item.name.endswith(".lock"):
+            if (item.is_file() and item.name != MANIFEST
+                    and not item.name.endswith((".lock", TEMPORARY_SUFFIX))):
                 os.link(item, path / item.name)
     return path
 
@@ -176,6 +178,28 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write a file whole under a temporary name, fsync it and rename it over `path`: a
+    reader opening it sees the old file or the new one, never half of one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def replace_manifest(generation: Generation, manifest: dict) -> None:
+    """A published generation's manifest replaced whole (never rewritten in place: the
+    site may be reading it)."""
+    _replace_file(generation.path / MANIFEST, json.dumps(manifest, indent=1))
 
 
 def publish(index_dir: Path, build_dir: Path, manifest: dict) -> Generation:

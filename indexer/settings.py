@@ -46,6 +46,7 @@ def load_index_settings(environ: Mapping[str, str] | None = None) -> IndexSettin
     reader = env_value(environ, "READER", str, "lxml")
     if reader not in READERS:
         raise ValueError(f"{ENV_PREFIX}READER must be one of {', '.join(READERS)}")
+    whoosh_fast_wanted(environ)  # a bad value is refused here, with the others
     return IndexSettings(
         content_dir=Path(env_value(environ, "CONTENT", str, "content")),
         index_dir=Path(env_value(environ, "INDEX", str, "index")),

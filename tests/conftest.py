@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from guide_site.app import create_app
 from guide_site.settings import load_settings
+from indexer import whoosh_fast
 from indexer.build import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,25 @@ CONTENT = ROOT / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STARTUP_SECONDS = 20
 STOP_SECONDS = 5
+
+# Tests of the fast paths themselves (they compare them with plain Whoosh) have nothing to
+# test when LUPUS_GUIDE_WHOOSH_FAST=off or the Whoosh is not a proven one; the rest of the
+# suite passes either way.
+needs_fast_path = pytest.mark.skipif(
+    not whoosh_fast.enabled(), reason="tests indexer.whoosh_fast, which is off here")
+
+
+@contextmanager
+def plain_whoosh_only() -> Iterator[None]:
+    """Plain Whoosh meanwhile, as on a Whoosh the fast paths were not proven on (also in
+    the build's worker processes and any command started meanwhile)."""
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("LUPUS_GUIDE_WHOOSH_FAST", "off")
+            whoosh_fast.refresh()
+            yield
+    finally:
+        whoosh_fast.refresh()
 
 
 @pytest.fixture(scope="session")

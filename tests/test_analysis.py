@@ -12,7 +12,9 @@ from indexer.build import scan_content
 from indexer.page import parse_page
 from indexer.schema import build_schema, page_document
 
-from .conftest import CONTENT
+from .conftest import CONTENT, needs_fast_path
+
+pytestmark = needs_fast_path
 
 SCHEMA = build_schema()
 # The fields a page fills (Whoosh adds spell_* fields of its own for "did you mean").

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openapi_spec_validator import validate
 from starlette.routing import Route
 from starlette.testclient import TestClient
@@ -51,6 +52,7 @@ def test_an_unknown_value_of_an_enumerated_parameter_says_what_is_allowed(
     assert "exact must be 0 or 1" in response.json()["error"]
 
 
+@pytest.mark.slow  # schemathesis against uvicorn
 def test_schemathesis_with_every_check_finds_nothing(live_server: str, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "schemathesis.cli", "--no-color",
                "--config-file", str(HERE / "schemathesis.toml"),

@@ -229,6 +229,7 @@ def test_legacy_encodings_with_a_declared_charset_are_indexed_with_a_warning(bui
         )
 
 
+@pytest.mark.slow  # the lupus-guide command in a subprocess
 def test_the_build_is_bounded_in_time_and_memory(built, tmp_path: Path) -> None:
     # Measured for the report; only an absurd value fails (the files add ~22 MB on disk).
     result = subprocess.run(
@@ -244,6 +245,7 @@ def test_the_build_is_bounded_in_time_and_memory(built, tmp_path: Path) -> None:
     assert measured["max_rss_mb"] < MEMORY_BOUND_MB, f"peak RSS {measured['max_rss_mb']:.0f} MB"
 
 
+@pytest.mark.slow  # the lupus-guide command in a subprocess
 def test_check_json_lists_each_problem_by_file(built) -> None:
     result = subprocess.run(
         [*CLI, "check", "--json", "--content", str(built.content), "--index", str(built.index)],
@@ -294,6 +296,7 @@ def test_a_symlink_loop_is_reported_not_fatal(content_copy: Path, tmp_path: Path
     assert indexed_paths(tmp_path / "index") == shipped_pages()
 
 
+@pytest.mark.slow  # the lupus-guide command in a subprocess
 def test_a_fifo_named_like_a_page_does_not_hang_the_build(
     content_copy: Path, tmp_path: Path
 ) -> None:

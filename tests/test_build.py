@@ -240,27 +240,48 @@ def big_content(tmp_path: Path) -> Path:
     return content
 
 
+def building(index_dir: Path) -> bool:
+    """Whether a writer is writing a new generation (its .build-* folder is there)."""
+    return bool(list(index_dir.glob(generations.BUILD_PREFIX + "*")))
+
+
+@pytest.mark.slow  # builds in subprocesses
 def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_path: Path) -> None:
+    """Builds SIGKILLed while they write a generation with a page the live one does not
+    have (leflunomide): the live index stays the one before, whole, without that page."""
     index_dir = tmp_path / "index"
     good = build_index(big_content, index_dir)
-    for delay in (0.3, 1.0, 2.0, 3.5):
+    shutil.copy(FIXTURES / "old-site/treating-lupus/old-style-drug.html",
+                big_content / "treating-lupus/leflunomide.html")
+    # From when the killed build starts writing: at once, then a quarter and half of
+    # the time a whole build took in this process (the command takes longer still).
+    for delay in (0.0, good.seconds / 4, good.seconds / 2):
         process = subprocess.Popen(
             [sys.executable, "-m", "indexer.cli", "build", "--content", str(big_content),
              "--index", str(index_dir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not building(index_dir) and process.poll() is None:
+            assert time.monotonic() < deadline, "the build never started writing"
+            time.sleep(0.005)
         time.sleep(delay)
+        assert building(index_dir), "the build finished before it could be killed"
         process.send_signal(signal.SIGKILL)  # the build only: its parsing workers follow it
-        process.wait(timeout=30)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+        live = generations.live_generation(index_dir)
+        assert live is not None and live.number == good.generation
         assert count_docs(index_dir) == good.pages
         assert search_body(index_dir, "leflunomid") == []
         assert len(search_body(index_dir, "fatigu")) > 0
     result = cli("build", "--content", str(big_content), "--index", str(index_dir))
     assert result.returncode == 0, result.stderr
-    assert count_docs(index_dir) == good.pages
-    assert not list(index_dir.glob(".build-*"))  # half-written generations are cleaned up
+    assert count_docs(index_dir) == good.pages + 1
+    assert search_body(index_dir, "leflunomid") == ["treating-lupus/leflunomide.html"]
+    assert not building(index_dir)  # half-written generations are cleaned up
     assert len(list(index_dir.glob("gen-*"))) <= 1 + generations.KEEP_OLD
 
 
+@pytest.mark.slow  # a guide of 460 pages, built by worker processes, twice
 def test_a_failing_worker_stops_the_build_and_keeps_the_live_index(
     big_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -286,6 +307,7 @@ def test_a_failing_worker_stops_the_build_and_keeps_the_live_index(
     assert not list(index_dir.glob(".build-*"))
 
 
+@pytest.mark.slow  # the lupus-guide command in subprocesses
 def test_two_writers_never_corrupt_the_index(big_content: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     env = {**os.environ, "LUPUS_GUIDE_LOCK_TIMEOUT": "0.2"}
@@ -314,6 +336,7 @@ def test_a_lock_left_by_a_killed_writer_is_recovered(tmp_path: Path) -> None:
     assert any("recovered the lock" in w for w in report.warnings)
 
 
+@pytest.mark.slow  # the lupus-guide command in subprocesses
 def test_cli_build_status_check(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     built = cli("build", "--content", str(CONTENT), "--index", str(index_dir))
@@ -327,6 +350,7 @@ def test_cli_build_status_check(tmp_path: Path) -> None:
     assert json.loads(checked.stdout)["pages"] == len(list(CONTENT.glob("*/*.html")))
 
 
+@pytest.mark.slow  # the lupus-guide command in subprocesses
 def test_watch_updates_the_index_when_a_page_changes(content_copy: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)
@@ -408,6 +432,7 @@ def test_parser_warnings_reach_the_report_once_from_every_worker(
     assert "XMLParsedAsHTMLWarning" not in printed.out + printed.err
 
 
+@pytest.mark.slow  # the lupus-guide command in subprocesses
 def test_cli_summary_has_parser_notes_and_with_verbose_the_slowest_pages(tmp_path: Path) -> None:
     xhtml_guide(tmp_path / "content", 3)
     result = cli("build", "--verbose", "--content", str(tmp_path / "content"), "--index",

@@ -1,5 +1,7 @@
 """The fast build (fields analysed in the parsing workers, postings grouped by term) must
-write the index plain Whoosh writes: `writer.add_document(**page_document(page))`."""
+write the index plain Whoosh writes: `writer.add_document(**page_document(page))`. Also in
+blocks of 8 postings, so that posting lists of several blocks are compared (the guide has
+no term in more than 128 pages, Whoosh's block size)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,11 @@ from whoosh.writing import SegmentWriter
 from indexer import build, generations
 from indexer.build import AnalysedPage, build_index, update_index
 from indexer.schema import page_document
+from indexer.whoosh_fast import writer as fast_writer
 
-from .conftest import CONTENT, add_to_page
+from .conftest import CONTENT, add_to_page, needs_fast_path
+
+pytestmark = needs_fast_path
 
 ODD_PAGE = """<html><head><title>Odd page</title>
 <meta name="description" content="Crème brûlée, Sjögren’s and naïve façades">
@@ -45,22 +50,26 @@ def plain_add(writer, result: AnalysedPage, *, update: bool) -> None:
     (writer.update_document if update else writer.add_document)(**document)
 
 
-def use_plain_whoosh(monkeypatch: pytest.MonkeyPatch) -> None:
+def use_plain_whoosh(monkeypatch: pytest.MonkeyPatch, block_limit: int) -> None:
     # A one-megabyte pool makes Whoosh sort in several runs, merged: the order the term
     # pool's grouping must reproduce.
-    monkeypatch.setattr(
-        build, "_writer", lambda ix: ix.writer(limitmb=1, codec=W3Codec(compression=0)))
+    def codec() -> W3Codec:
+        return W3Codec(compression=0, blocklimit=block_limit)
+
+    monkeypatch.setattr(build, "_writer", lambda ix: ix.writer(limitmb=1, codec=codec()))
     monkeypatch.setattr(build, "_slice_writer", lambda ix: SegmentWriter(
-        ix, _lk=False, limitmb=1, codec=W3Codec(compression=0)))
+        ix, _lk=False, limitmb=1, codec=codec()))
     monkeypatch.setattr(build, "_add_page", plain_add)
 
 
 def segment_files(storage: Storage, segment) -> dict[str, bytes]:
     """The bytes of every file of a segment, named without the segment's random id."""
     files = segment.open_compound_file(storage) if segment.is_compound() else storage
-    prefix = f"{segment.indexname}_{segment.segment_id()}"
-    return {name.removeprefix(prefix): files.open_file(name).read()
-            for name in files.list() if name.startswith(prefix)}
+    prefix = segment.segment_id()  # "MAIN_" and the random id
+    found = {name.removeprefix(prefix): files.open_file(name).read()
+             for name in files.list() if name.startswith(prefix)}
+    assert {".pst", ".trm", "._stored.col"} <= found.keys()  # or nothing would be compared
+    return found
 
 
 def contents(index_dir: Path) -> dict:
@@ -125,27 +134,39 @@ def edit(content: Path) -> None:
     (content / "lupus-symptoms/hair-loss.html").unlink()
 
 
-@pytest.mark.parametrize("parallel_from", [5, 10**6], ids=["worker-pool", "in-process"])
+def longest_posting_list(index_dir: Path) -> int:
+    return max(len(entries) for entries in contents(index_dir)["postings"].values())
+
+
+@pytest.mark.parametrize("block_limit", [128, 8], ids=["blocks-of-128", "blocks-of-8"])
+@pytest.mark.parametrize("parallel_from", [
+    pytest.param(5, id="worker-pool", marks=pytest.mark.slow),  # starts worker processes
+    pytest.param(10**6, id="in-process"),
+])
 def test_fast_build_and_update_write_what_plain_whoosh_writes(
-    guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int
+    guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int,
+    block_limit: int,
 ) -> None:
     monkeypatch.setattr(build, "PARALLEL_FROM", parallel_from)
+    monkeypatch.setattr(fast_writer, "BLOCK_LIMIT", block_limit)  # the workers fork after
     plain_content = tmp_path / "plain-content"
     shutil.copytree(guide, plain_content)
     fast = build_index(guide, tmp_path / "fast")
     with monkeypatch.context() as patch:
-        use_plain_whoosh(patch)
+        use_plain_whoosh(patch, block_limit)
         plain = build_index(plain_content, tmp_path / "plain")
     assert fast.pages == plain.pages > 50
     assert [e.path for e in fast.errors] == ["lupus-symptoms/broken.html"]
     assert_same_index(tmp_path / "fast", tmp_path / "plain")
     # The worker pool indexes a run of consecutive pages each, into segments of its own.
     assert len(contents(tmp_path / "fast")["segments"]) == (1 if parallel_from > 100 else 2)
+    if block_limit == 8:  # many posting lists of several blocks (of 128: none in the guide)
+        assert longest_posting_list(tmp_path / "fast") > 3 * block_limit
 
     for content in (guide, plain_content):
         edit(content)
     update_index(guide, tmp_path / "fast")
     with monkeypatch.context() as patch:
-        use_plain_whoosh(patch)
+        use_plain_whoosh(patch, block_limit)
         update_index(plain_content, tmp_path / "plain")
     assert_same_index(tmp_path / "fast", tmp_path / "plain")

@@ -47,6 +47,7 @@ def fill(path: Path, queries: dict[str, int], *, hours: int = 3, no_for: str = "
     conn.close()
 
 
+@pytest.mark.slow  # the lupus-guide command in a subprocess
 def test_the_report_as_text_and_json(guide_index: Path, tmp_path: Path) -> None:
     db = tmp_path / "insights.sqlite3"
     fill(db, {"butterfly rash": 12, "wobblegong": 0}, no_for="/other-drugs/ivig")
@@ -68,6 +69,7 @@ def test_the_report_as_text_and_json(guide_index: Path, tmp_path: Path) -> None:
     assert "IVIG" in report["feedback"][0]["title"]
 
 
+@pytest.mark.slow  # the lupus-guide command in a subprocess
 def test_merge_reports_over_several_files_and_export_writes_json_lines(tmp_path: Path) -> None:
     one, two = tmp_path / "one.sqlite3", tmp_path / "two.sqlite3"
     fill(one, {"hair loss": 5}, hours=2)
@@ -105,6 +107,7 @@ def dated_index(tmp_path: Path, content_copy: Path) -> tuple[Path, Path]:
     return content_copy, index_dir
 
 
+@pytest.mark.slow  # the lupus-guide command in a subprocess
 def test_the_review_calendar_lists_due_and_overdue_pages(dated_index) -> None:
     content, index_dir = dated_index
     result = run("insights", "--json", "--content", str(content), "--index", str(index_dir))

@@ -15,7 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from .conftest import CONTENT, ROOT, STARTUP_SECONDS, _free_port, _healthy
+
+pytestmark = pytest.mark.slow  # uvicorn in subprocesses
 
 PLANTED_AGENT = "PlantedBrowser/7.3 (reader-device-5d1e9a)"
 PLANTED_EMAIL = "jo.bloggs.planted@example.com"

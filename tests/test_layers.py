@@ -60,6 +60,7 @@ def test_the_site_holds_only_web_code() -> None:
     assert engine_only == []
 
 
+@pytest.mark.slow  # a build in a fresh interpreter
 def test_a_build_never_loads_the_web_framework(tmp_path: Path) -> None:
     script = (
         "import sys\n"

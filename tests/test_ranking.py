@@ -13,14 +13,21 @@ from guide_site.settings import load_settings
 from guide_site.state import AppState
 from indexer import build
 from indexer.build import build_index, update_index
+from indexer.whoosh_fast import writer as fast_writer
 from search.evaluate import query_scores
 from search.query import parse_query
 from search.results import SearchContext, SearchParams, _plan, search
 from search.scores import ids_mask, mask_array, top_documents
 
-from .conftest import ROOT, add_to_page
+from .conftest import ROOT, add_to_page, needs_fast_path
 
 JUDGED = [j.query for j in load_queries(ROOT / "tests/relevance/queries.tsv")]
+# An eighth of the judged queries in `make test-fast`; the rest in `make test` only.
+EIGHTHS = [
+    pytest.param(JUDGED[::8], id="an-eighth"),
+    pytest.param([q for n, q in enumerate(JUDGED) if n % 8], id="the-rest",
+                 marks=pytest.mark.slow),
+]
 STAFF = ['"side effects" -rash', "hydroxychloroquine eye", "section:treating-lupus fever"]
 
 
@@ -74,6 +81,21 @@ def test_judged_queries_rank_exactly_as_whoosh_scores_them(guide_index: Path) ->
     assert assert_same_ranking(context, JUDGED + STAFF) > 200
 
 
+@needs_fast_path
+def test_posting_lists_of_several_blocks_rank_exactly_as_whoosh_scores_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks of 8 postings, so that the ranking reads many posting lists of several
+    blocks (with Whoosh's 128, the guide has none)."""
+    monkeypatch.setattr(fast_writer, "BLOCK_LIMIT", 8)
+    build_index(ROOT / "content", tmp_path / "index")
+    context = context_for(ROOT / "content", tmp_path / "index")
+    reader = context.generation.searcher.reader()
+    several = [term for term in reader.all_terms() if reader.doc_frequency(*term) > 8]
+    assert len(several) > 400
+    assert assert_same_ranking(context, JUDGED[::3] + STAFF) > 100
+
+
 def test_after_an_update_deleted_pages_never_rank(content_copy: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)
@@ -106,8 +128,11 @@ def test_bitmasks_and_arrays_agree(size: int) -> None:
     assert np.flatnonzero(mask_array(mask, size)).tolist() == ids.tolist()
 
 
+@needs_fast_path  # plain Whoosh writes one segment, whatever its size
+@pytest.mark.parametrize("queries", EIGHTHS)
 def test_a_build_in_several_segments_answers_as_one(tmp_path: Path, guide_index: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    queries: list[str]) -> None:
     """Big builds write a segment every so many postings: the answers must not change."""
     monkeypatch.setattr(build, "SEGMENT_POSTINGS", 5_000)
     build_index(ROOT / "content", tmp_path / "index")
@@ -116,7 +141,7 @@ def test_a_build_in_several_segments_answers_as_one(tmp_path: Path, guide_index:
     assert len(split.generation.searcher.reader().leaf_readers()) > 3
     assert len(whole.generation.searcher.reader().leaf_readers()) == 1
     assert split.vocabulary.counts == whole.vocabulary.counts  # "did you mean" is the same
-    for text in JUDGED:
+    for text in queries:
         a = search(split, SearchParams(q=text))
         b = search(whole, SearchParams(q=text))
         assert [(h.url, h.score) for h in a.hits] == [(h.url, h.score) for h in b.hits], text

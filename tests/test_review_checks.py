@@ -200,6 +200,7 @@ def test_years_after_keeps_the_day_or_falls_back_to_28_february() -> None:
     assert years_after(date(2028, 2, 29), 1) == date(2029, 2, 28)
 
 
+@pytest.mark.slow  # the lupus-guide command in a subprocess
 def test_the_cli_reports_review_errors_by_file(content: Path) -> None:
     write(content, "living-with-lupus/rest.html", page_html("Rest", sources=""))
     result = subprocess.run([sys.executable, "-m", "indexer.cli", "check", "--content",

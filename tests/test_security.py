@@ -82,6 +82,7 @@ class RawResponse:
     status_code: int
     headers: dict[str, str]
     body: bytes
+    body_read: bool = False  # whether the app asked for the request's body
 
     @property
     def text(self) -> str:
@@ -124,7 +125,7 @@ def raw_request(app, target: bytes, method: str = "GET", body: bytes = b"",
     start = next(m for m in sent if m["type"] == "http.response.start")
     response_headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return RawResponse(start["status"], response_headers, content)
+    return RawResponse(start["status"], response_headers, content, body_read=bool(messages))
 
 
 def assert_security_headers(headers, what: str) -> None:
@@ -367,17 +368,19 @@ def test_security_headers_on_cached_and_not_modified_responses(client: TestClien
     first = client.get("/api/search", params={"q": "headers cache probe"})
     again = client.get("/api/search", params={"q": "headers cache probe"})
     assert_security_headers(again.headers, "a cached response")
-    etag = first.headers.get("etag")
-    if etag:
-        not_modified = client.get("/api/search", params={"q": "headers cache probe"},
-                                  headers={"if-none-match": etag})
-        assert not_modified.status_code == 304
-        assert_security_headers(not_modified.headers, "a 304")
+    etag = first.headers["etag"]  # searches are cached by ETag: the 304 must be checked
+    not_modified = client.get("/api/search", params={"q": "headers cache probe"},
+                              headers={"if-none-match": etag})
+    assert not_modified.status_code == 304
+    assert_security_headers(not_modified.headers, "a 304")
 
 
 def test_a_large_body_is_refused_with_headers(client: TestClient) -> None:
+    """Refused for its size before any route sees it (a 405 would only say that /search
+    takes no POST, and would come whatever the limit)."""
     response = client.post("/search", content=b"x" * 100_000)
-    assert response.status_code in (405, 413)
+    assert response.status_code == 413
+    assert "too large" in response.text
     assert_security_headers(response.headers, "413")
 
 
@@ -477,16 +480,20 @@ def test_a_20_kb_url_is_refused_with_414(client: TestClient) -> None:
 @pytest.mark.parametrize("path", ["/search", "/api/search", "/api/suggest", "/"])
 def test_a_large_post_body_is_refused(client: TestClient, path: str) -> None:
     response = client.post(path, content=b"q=lupus&" * 20_000)
-    assert response.status_code in (405, 413), f"{path}: {response.status_code}"
+    assert response.status_code == 413, f"{path}: {response.status_code}"
+    # Without a length the size is not known up front: no route takes a body, so the
+    # request is answered 405 without a byte of it being read.
     chunked = raw_request(client.app, path.encode(), method="POST", body=b"x" * 200_000,
                           headers=[(b"transfer-encoding", b"chunked")])
-    assert chunked.status_code in (405, 413), f"chunked {path}: {chunked.status_code}"
+    assert chunked.status_code == 405, f"chunked {path}: {chunked.status_code}"
+    assert not chunked.body_read, f"chunked {path}: the body was read"
 
 
 def test_a_bad_content_length_is_refused(client: TestClient) -> None:
     response = raw_request(client.app, b"/search?q=lupus", method="POST", body=b"",
                            headers=[(b"content-length", b"-1")])
-    assert response.status_code in (400, 405, 413)
+    assert response.status_code == 413
+    assert not response.body_read
 
 
 ROUTES = ["/", "/search", "/api", "/api/search", "/api/suggest", "/api/status", "/healthz",

@@ -226,16 +226,19 @@ def test_hostile_input_is_handled_safely(client: TestClient) -> None:
     assert "default-src 'none'" in response.headers["content-security-policy"]
 
 
+@pytest.mark.slow  # stress: searches from two threads while the index is rewritten 6 times
 def test_a_reindex_is_picked_up_during_requests(content_copy: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)
     app = create_app(load_settings({}).with_paths(content_copy, index_dir))
     failures: list[str] = []
+    answered: list[int] = []
     stop = threading.Event()
     with TestClient(app) as test_client:
         def hammer() -> None:
             while not stop.is_set():
                 response = test_client.get("/api/search", params={"q": "headache after infusion"})
+                answered.append(response.status_code)
                 if response.status_code != 200:
                     failures.append(str(response.status_code))
                 elif response.json()["results"][0]["url"] != "/other-drugs/ivig":
@@ -249,9 +252,11 @@ def test_a_reindex_is_picked_up_during_requests(content_copy: Path, tmp_path: Pa
             page.write_text(add_to_page(page.read_text(), f"<p>Wombatberry round {round_}.</p>"))
             update_index(content_copy, index_dir)
             build_index(content_copy, index_dir)
+        during = len(answered)  # searches answered while the index was rewritten
         stop.set()
         for thread in threads:
             thread.join()
+        assert during >= 6, "the searches never ran during the reindexing"
         wait_for_generation(test_client, 7)  # made ready in the background first
         found = test_client.get("/api/search", params={"q": "wombatberry"}).json()
         assert found["results"][0]["url"] == "/lupus-symptoms/fatigue"

@@ -16,6 +16,15 @@ PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
     # disjunction.BestOfDisjunction: Whoosh's tree of two-sided matchers
     "whoosh.query:CompoundQuery": ("_matcher", "_tree_matcher"),
     "whoosh.matching:DisjunctionMaxMatcher": ("score",),
+    # writer.PreparedWriter: filing analysed documents, writing a slice's segment
+    "whoosh.writing:SegmentWriter": ("_check_state", "_check_fields", "_flush_segment",
+                                     "_finalize_segment", "_close_segment"),
+    "whoosh.searching:Searcher": ("_find_unique",),
+    # writer.add_blocks: a posting list's blocks filled whole
+    "whoosh.codec.whoosh3:W3PostingsWriter": ("_write_block",),
+    "whoosh.codec.whoosh3:W3Codec": (),
+    # encoding: posting values as the formats encode them
+    "whoosh.system": ("pack_uint",),
 }
 
 # Attributes an object only gets once made, so the switch cannot look them up beforehand;
@@ -23,4 +32,10 @@ PRIVATE_NAMES: dict[str, tuple[str, ...]] = {
 INSTANCE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "whoosh.codec.whoosh3:W3LeafMatcher": ("_ids", "_weights", "_i"),
     "whoosh.scoring:BM25F": ("_field_B",),
+    "whoosh.analysis:StemFilter": ("_stem",),
+    "whoosh.writing:SegmentWriter": ("_added", "docnum", "pool", "perdocwriter",
+                                     "fieldwriter"),  # and its `_lk` argument
+    "whoosh.codec.whoosh3:W3FieldWriter": ("_postwriter",),
+    "whoosh.codec.whoosh3:W3PostingsWriter": ("_blocklimit", "_ids", "_weights", "_values",
+                                              "_maxweight", "_minlength", "_maxlength"),
 }

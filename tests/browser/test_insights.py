@@ -14,7 +14,7 @@ from ..conftest import CONTENT
 from .conftest import serving
 from .test_views import assert_no_axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(90)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(90)]
 
 TOKEN = "editors-only-token-for-tests"
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Error, Page, expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(60)]
 
 IVIG = "Intravenous Immunoglobulins (IVIG)"
 TYPING_DELAY_MS = 40  # between keys: a person typing quickly, and several debounce windows

@@ -15,7 +15,7 @@ from ..test_review_views import PAGES
 from .conftest import serving
 from .test_views import VIEWPORTS, assert_no_axe_violations, assert_no_sideways_scroll
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(60)]
 
 SOURCE_URL = "https://medlineplus.gov/lupus.html"
 

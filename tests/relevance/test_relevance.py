@@ -3,6 +3,8 @@ about things the guide does not cover included (they must get "nothing has every
 
 from pathlib import Path
 
+import pytest
+
 from bench.judged import evaluate, load_queries
 from guide_site.settings import load_settings
 from guide_site.state import AppState
@@ -12,6 +14,7 @@ from ..conftest import CONTENT
 QUERIES = Path(__file__).resolve().parent / "queries.tsv"
 
 
+@pytest.mark.slow  # the whole judged set (`make relevance` measures it too)
 def test_judged_queries_reach_their_pages(guide_index: Path) -> None:
     queries = load_queries(QUERIES)
     assert len(queries) >= 300

@@ -3,6 +3,8 @@ urgent searches get the right kind of notice, and at most 1% of ordinary ones ge
 
 from pathlib import Path
 
+import pytest
+
 from bench.judged import evaluate_safety, load_safety_cases
 from guide_site.settings import load_settings
 from guide_site.state import AppState
@@ -12,6 +14,7 @@ from ..conftest import CONTENT
 CASES = Path(__file__).resolve().parent / "safety.tsv"
 
 
+@pytest.mark.slow  # the whole judged set (`make relevance` measures it too)
 def test_urgent_searches_are_caught_and_ordinary_ones_left_alone(guide_index: Path) -> None:
     cases = load_safety_cases(CASES)
     state = AppState(load_settings({}).with_paths(CONTENT, guide_index))
