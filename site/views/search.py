@@ -10,7 +10,14 @@ from starlette.responses import Response
 
 from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS, MAX_VALUES
 from guide_site.state import app_state
-from guide_site.views.common import BadRequest, json_response, render, search_url, twin
+from guide_site.views.common import (
+    TEMPLATES,
+    BadRequest,
+    json_response,
+    render,
+    search_url,
+    twin,
+)
 from indexer.side_effects import system_label
 from search.results import SearchParams, SearchResult, search
 from search.suggest import suggestions
@@ -19,7 +26,7 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is 
 FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}
 
 
-SWITCHES = ("exact", "typing")  # parameters that are 0 or 1
+SWITCHES = ("exact", "typing", "suggest")  # parameters that are 0 or 1
 
 
 def _switch(query, name: str) -> bool:
@@ -32,7 +39,8 @@ def _switch(query, name: str) -> bool:
 
 
 SWITCH_MEANING = {"exact": "search the words exactly as typed, without spelling fixes",
-                  "typing": "the last word is still being typed"}
+                  "typing": "the last word is still being typed",
+                  "suggest": "with fragment=1, the suggestions too, in one JSON answer"}
 
 
 def _page_number(query, limit: int) -> int:
@@ -175,11 +183,16 @@ def search_data(request: Request, *, typing: bool = False) -> dict:
 
 async def search_page(request: Request) -> Response:
     """The results page; with fragment=1, only its results part (for search as you type,
-    typing=1 while the last word may still be unfinished). A page past the last is a 404
-    that links to the last one."""
+    typing=1 while the last word may still be unfinished), and with suggest=1 as well, that
+    part and the suggestions for the words in one JSON answer: one request a keystroke.
+    A page past the last is a 404 that links to the last one."""
     data = search_data(request, typing=True)
-    template = "_results.html" if request.query_params.get("fragment") == "1" else "search.html"
+    fragment = request.query_params.get("fragment") == "1"
     status = 404 if data["past_end"] else 200
+    if fragment and _switch(request.query_params, "suggest"):
+        html = TEMPLATES.get_template("_results.html").render({**data, "request": request})
+        return json_response({"html": html, "suggest": suggest_data(request)}, status=status)
+    template = "_results.html" if fragment else "search.html"
     return render(request, template, data, status=status, json_url=twin("/api/search", request))
 
 
@@ -187,10 +200,14 @@ async def search_api(request: Request) -> Response:
     return json_response(search_data(request))
 
 
-async def suggest_api(request: Request) -> Response:
+def suggest_data(request: Request) -> dict:
     state = app_state(request)
     q = _words(request.query_params)
     found = suggestions(state.search_context(), q, max_chars=state.settings.max_query_chars)
-    return json_response({"query": q[: state.settings.max_query_chars],
-                          "notice": notice_data(found.result) if found.result else None,
-                          "suggestions": found.items})
+    return {"query": q[: state.settings.max_query_chars],
+            "notice": notice_data(found.result) if found.result else None,
+            "suggestions": found.items}
+
+
+async def suggest_api(request: Request) -> Response:
+    return json_response(suggest_data(request))
