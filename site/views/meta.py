@@ -31,7 +31,7 @@ sitemap, sitemap_api = html_and_json(sitemap_data, "sitemap.html", lambda r, d: 
 async def sitemap_xml(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
     snapshot = app_state(request).snapshot()
-    urls = ["/", "/side-effects", "/drugs", "/sitemap"]
+    urls = ["/", "/sections", "/side-effects", "/drugs", "/drugs/compare", "/sitemap"]
     urls += [f"/sections/{slug}" for slug in SECTIONS]
     urls += [p[schema.URL] for p in snapshot.all_pages()]
     body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>" for u in urls)
