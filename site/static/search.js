@@ -7,12 +7,15 @@
    Every keystroke asks at once (the server answers in a few milliseconds, so waiting for a
    pause in typing would only add delay): one request in flight per box, the one before it
    cancelled, an answer for words no longer in the box dropped, and each answer kept for the
-   page's life, so going back over the same words asks nothing. */
+   page's life, so going back over the same words asks nothing. On /search the results come
+   first, and the suggestions for the same words once typing pauses. */
 "use strict";
 
 (() => {
   const KEPT_ANSWERS = 60; // answers kept per box (a results part is about 20 KB)
   const TITLE_CHARS = 60; // a long search is shortened in the tab's title, as on the server
+  const ADDRESS_PAUSE_MS = 300; // typed results get their address after this pause in typing
+  const SUGGEST_PAUSE_MS = 100; // on /search, suggestions follow the results after this pause
 
   const form = document.querySelector("form[data-instant]");
   const input = form && form.querySelector("#q");
@@ -121,6 +124,7 @@
   let active = -1; // index of the option with visual focus (focus itself stays in the box)
   let wanted = false; // suggestions asked for (typed) and not yet shown or dismissed
   let pendingStep = 0; // an arrow key pressed while the words' suggestions were on their way
+  let suggestTimer = 0;
 
   function setActive(index) {
     active = index;
@@ -226,6 +230,7 @@
   function dismissSuggestions() {
     wanted = false;
     pendingStep = 0;
+    clearTimeout(suggestTimer);
     if (!results) ask.cancel();
     closeList();
   }
@@ -318,26 +323,55 @@
     shownSearch = search;
     keepFacets(search);
     enhanceResults();
-    remember(search, how);
-    const q = (new URLSearchParams(search).get("q") || "").trim();
-    document.title = `${q ? `${shortened(q, TITLE_CHARS)} - Search` : "Search"} | Lupus Guide`;
+    const addressAndTitle = () => {
+      remember(search, how);
+      const q = (new URLSearchParams(search).get("q") || "").trim();
+      document.title = `${q ? `${shortened(q, TITLE_CHARS)} - Search` : "Search"} | Lupus Guide`;
+    };
+    // While typing, the address and title wait for a pause (a new address costs the browser
+    // work, and makes it read the page's icon again): the results come first.
+    if (how === "typing") {
+      pendingAddress = addressAndTitle;
+      clearTimeout(addressTimer);
+      addressTimer = setTimeout(settleAddress, ADDRESS_PAUSE_MS);
+    } else {
+      settleAddress();
+      addressAndTitle();
+    }
   }
 
-  /** Typing on /search: the results and the suggestions for the words in the box, in one
-      request (typing=1: the last word may be unfinished, and the server completes it). */
+  let pendingAddress = null; // the address and title of typed results not yet recorded
+  let addressTimer = 0;
+
+  /** Records the typed results' address now (before another entry, or on leaving the box). */
+  function settleAddress() {
+    clearTimeout(addressTimer);
+    const work = pendingAddress;
+    pendingAddress = null;
+    if (work) work();
+  }
+
+  /** Typing on /search: the results for the words in the box at once (typing=1: the last
+      word may be unfinished, and the server completes it), then their suggestions once
+      typing pauses: one request after the other, so the results never wait for them. */
   async function typed() {
     const search = formSearch();
     const text = input.value;
-    let answer;
+    let html;
     try {
-      answer = await ask(`/search${search}&fragment=1&typing=1&suggest=1`, asJson);
+      html = await ask(`/search${search}&fragment=1&typing=1`, asText);
     } catch {
       dismissSuggestions(); // leave the page alone: the form still works
       return;
     }
-    if (answer === null || search !== formSearch()) return; // superseded, or words changed
-    paintResults(answer.html, search, "typing");
-    offerSuggestions(answer.suggest, text);
+    if (html === null || search !== formSearch()) return; // superseded, or words changed
+    paintResults(html, search, "typing");
+    // The suggestions wait for a short pause after the results: a person typing on sees new
+    // results at every key, and the server is not kept busy with suggestions never shown.
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(() => {
+      if (wanted && text === input.value) updateSuggestions();
+    }, SUGGEST_PAUSE_MS);
   }
 
   /** Loads the results part of /search<search> into the page. `how` is "submit", "link" or
@@ -383,6 +417,7 @@
   /** A keystroke: ask at once. */
   function update() {
     wanted = true;
+    clearTimeout(suggestTimer);
     if (results) typed();
     else updateSuggestions();
   }
@@ -458,6 +493,7 @@
 
     input.addEventListener("blur", () => {
       dismissSuggestions();
+      if (results) settleAddress();
       typingEntry = false; // the next edit gets its own history entry
     });
 
@@ -522,6 +558,7 @@
 
     window.addEventListener("popstate", () => {
       if (window.location.search === shownSearch) return; // only the #part changed
+      pendingAddress = null; // the typed results' address is history now
       input.value = new URLSearchParams(window.location.search).get("q") || "";
       dismissSuggestions();
       typingEntry = false;

@@ -10,14 +10,7 @@ from starlette.responses import Response
 
 from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS, MAX_VALUES
 from guide_site.state import app_state
-from guide_site.views.common import (
-    TEMPLATES,
-    BadRequest,
-    json_response,
-    render,
-    search_url,
-    twin,
-)
+from guide_site.views.common import BadRequest, json_response, render, search_url, twin
 from indexer.side_effects import system_label
 from search.results import SearchParams, SearchResult, search
 from search.suggest import suggestions
@@ -26,7 +19,7 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is 
 FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}
 
 
-SWITCHES = ("exact", "typing", "suggest")  # parameters that are 0 or 1
+SWITCHES = ("exact", "typing")  # parameters that are 0 or 1
 
 
 def _switch(query, name: str) -> bool:
@@ -39,8 +32,7 @@ def _switch(query, name: str) -> bool:
 
 
 SWITCH_MEANING = {"exact": "search the words exactly as typed, without spelling fixes",
-                  "typing": "the last word is still being typed",
-                  "suggest": "with fragment=1, the suggestions too, in one JSON answer"}
+                  "typing": "the last word is still being typed"}
 
 
 def _page_number(query, limit: int) -> int:
@@ -183,16 +175,11 @@ def search_data(request: Request, *, typing: bool = False) -> dict:
 
 async def search_page(request: Request) -> Response:
     """The results page; with fragment=1, only its results part (for search as you type,
-    typing=1 while the last word may still be unfinished), and with suggest=1 as well, that
-    part and the suggestions for the words in one JSON answer: one request a keystroke.
-    A page past the last is a 404 that links to the last one."""
+    typing=1 while the last word may still be unfinished). A page past the last is a 404
+    that links to the last one."""
     data = search_data(request, typing=True)
-    fragment = request.query_params.get("fragment") == "1"
+    template = "_results.html" if request.query_params.get("fragment") == "1" else "search.html"
     status = 404 if data["past_end"] else 200
-    if fragment and _switch(request.query_params, "suggest"):
-        html = TEMPLATES.get_template("_results.html").render({**data, "request": request})
-        return json_response({"html": html, "suggest": suggest_data(request)}, status=status)
-    template = "_results.html" if fragment else "search.html"
     return render(request, template, data, status=status, json_url=twin("/api/search", request))
 
 
