@@ -56,7 +56,7 @@ VIEWS = {
     "sections": "/sections",
     "not found": "/treating-lupus/methotrexat",
 }
-KEYSTROKE_ANSWER = "/search?q=headache&fragment=1&typing=1&suggest=1"
+KEYSTROKE_ANSWER = "/search?q=headache&fragment=1&typing=1"
 
 # Added to every page the benchmark opens: key-down times and results paints, in the
 # page's own clock (performance.now()).
@@ -173,7 +173,7 @@ def print_sizes(found: dict) -> None:
     for name, row in found["views"].items():
         print(f"{name:<22}{row['html'] / 1024:>8.1f}K{row['css'] / 1024:>8.1f}K"
               f"{row['js'] / 1024:>8.1f}K{row['total'] / 1024:>9.1f}K")
-    print(f"one keystroke's answer on /search (results part + suggestions): "
+    print(f"one keystroke's answer on /search (the results part): "
           f"{found['keystroke_answer'] / 1024:.1f}K")
     for url, control in found["static_cache"].items():
         print(f"{url}: Cache-Control: {control}")
