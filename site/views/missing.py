@@ -22,7 +22,7 @@ log = logging.getLogger("lupus_guide")
 
 # Other names people type for the site's views and pages (the key is lower case).
 SHORT_FORMS: dict[str, str] = {
-    "about": "/about-us", "about-us": "/about-us", "contact": "/contact-us",
+    "about": "/about-us", "contact": "/contact-us",
     "disclaimer": "/legal-disclaimer", "legal": "/legal-disclaimer", "home": "/",
     "index": "/", "section": "/sections", "side-effect": "/side-effects",
     "sideeffects": "/side-effects", "drug": "/drugs", "medicines": "/drugs",
