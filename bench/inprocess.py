@@ -41,7 +41,7 @@ class WhooshEngine:
         return search(context, self.params(query), per_page=self.per_page).total
 
     def close(self) -> None:
-        self.state.live.close()
+        self.state.close()
 
 
 @dataclass

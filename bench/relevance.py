@@ -34,7 +34,7 @@ def main() -> int:
         state = AppState(load_settings().with_paths(args.content, Path(index_dir)))
         report = evaluate(state.search_context(), load_queries(args.queries))
         safety = evaluate_safety(state.search_context(), load_safety_cases(args.safety))
-        state.live.close()
+        state.close()
     print(f"queries      {len(report.outcomes)}")
     print(f"success@1    {report.success_at_1:.3f}")
     print(f"success@3    {report.success_at_3:.3f}")

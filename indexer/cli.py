@@ -1,4 +1,4 @@
-"""The `lupus-guide` command: build, update, check, watch, status, serve, eval."""
+"""The `lupus-guide` command: build, update, check, watch, status, serve, notice, insights."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -191,7 +192,7 @@ def notice(content_dir: Path | None, index_dir: Path | None, query: str, as_json
         context = state.search_context()
         known = context.vocabulary.known
         corrected = search(context, SearchParams(q=query)).corrected_query or ""
-        state.live.close()
+        state.close()
     match = NoticeMatcher(rules, known).match(query, corrected)
     if as_json:
         click.echo(json.dumps(None if match is None else {
@@ -247,6 +248,74 @@ def status(content_dir: Path | None, index_dir: Path | None) -> None:
 
 @main.command()
 @path_options
+@click.argument("words", nargs=-1)
+@click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True,
+              help="The last N days (UTC).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.option("--merge", is_flag=True,
+              help="Report over the FILEs given (several workers' or replicas' stores).")
+@click.option("--jsonl", is_flag=True, help="With `export`: one JSON object a line.")
+def insights(content_dir: Path | None, index_dir: Path | None, words: tuple[str, ...],
+             days: int, as_json: bool, merge: bool, jsonl: bool) -> None:
+    """Search insights: what readers look for and do not find, page feedback, review dates.
+
+    \b
+    lupus-guide insights [--days N] [--json]
+    lupus-guide insights --merge FILE... [--days N] [--json]
+    lupus-guide insights export --jsonl [--days N] [--merge FILE...]
+    """
+    # The reports live in their own package, loaded by this command only.
+    from insights.events import hour_of
+    from insights.export import export_jsonl
+    from insights.report import GuideFacts, build_report, report_text
+    from insights.settings import load_insights_settings
+    from insights.store import StoreError
+
+    settings = settings_for(content_dir, index_dir)
+    insight_settings = load_insights_settings()
+    export = bool(words) and words[0] == "export"
+    files = [Path(w) for w in (words[1:] if export else words)]
+    if files and not merge:
+        fail(f"unexpected argument {str(files[0])!r}: to report over files, use --merge FILE...")
+    if merge and not files:
+        fail("--merge needs one or more insights files")
+    if jsonl and not export:
+        fail("--jsonl goes with `lupus-guide insights export`")
+    paths = files or [insight_settings.db_for(settings.index_dir)]
+    if not files and not paths[0].exists():
+        # Nothing recorded yet: the report still shows the review calendar.
+        click.secho(f"note: no searches recorded yet at {paths[0]} (the site records them "
+                    "while it runs, unless LUPUS_GUIDE_INSIGHTS=0)", fg="yellow", err=True)
+        paths = []
+    now = time.time()
+    try:
+        if export:
+            if not jsonl:
+                fail("export writes JSON lines: add --jsonl")
+            since = hour_of(now) - days * 24 + 1
+            export_jsonl(paths, since, sys.stdout)
+            return
+        facts, close = GuideFacts(), None
+        if generations.live_generation(settings.index_dir) is not None:
+            from insights.guide import facts_from_index
+
+            facts, close = facts_from_index(settings.index_dir, settings.content_dir)
+        try:
+            report = build_report(paths, days=days, min_hours=insight_settings.min_hours,
+                                  now=now, guide=facts)
+        finally:
+            if close is not None:
+                close()
+    except StoreError as error:
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps(report, indent=1, ensure_ascii=False))
+    else:
+        click.echo(report_text(report))
+
+
+@main.command()
+@path_options
 def watch(content_dir: Path | None, index_dir: Path | None) -> None:
     """Watch the content folder and update the index whenever a page changes."""
     import watchfiles
@@ -280,7 +349,8 @@ def serve(content_dir: Path | None, index_dir: Path | None, host: str | None, po
     os.environ["LUPUS_GUIDE_CONTENT"] = str(settings.content_dir.resolve())
     os.environ["LUPUS_GUIDE_INDEX"] = str(settings.index_dir.resolve())
     uvicorn.run("guide_site.app:create_app", factory=True, host=host, port=port,
-                workers=workers, proxy_headers=False, server_header=False)
+                # No access log: it would keep every search with its reader's address.
+                workers=workers, proxy_headers=False, server_header=False, access_log=False)
 
 
 if __name__ == "__main__":

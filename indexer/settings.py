@@ -12,6 +12,9 @@ from pathlib import Path
 
 ENV_PREFIX = "LUPUS_GUIDE_"
 READERS = ("lxml", "soup")
+# LUPUS_GUIDE_WHOOSH_FAST: "auto" uses Whoosh's internals on a Whoosh they were proven on
+# (indexer.whoosh_fast); "off" uses plain Whoosh everywhere, as on any other version.
+WHOOSH_FAST = ("auto", "off")
 
 
 @dataclass(frozen=True)
@@ -49,3 +52,13 @@ def load_index_settings(environ: Mapping[str, str] | None = None) -> IndexSettin
         lock_timeout=env_value(environ, "LOCK_TIMEOUT", float, 5.0),
         reader=reader,
     )
+
+
+def whoosh_fast_wanted(environ: Mapping[str, str] | None = None) -> bool:
+    """False when LUPUS_GUIDE_WHOOSH_FAST is "off" (read by every process: the build's
+    workers and the site's too)."""
+    environ = os.environ if environ is None else environ
+    value = env_value(environ, "WHOOSH_FAST", str, "auto").strip().lower()
+    if value not in WHOOSH_FAST:
+        raise ValueError(f"{ENV_PREFIX}WHOOSH_FAST must be one of {', '.join(WHOOSH_FAST)}")
+    return value == "auto"

@@ -1,10 +1,12 @@
-"""A file from content/ that the site reads at request time and re-reads when it changes,
-so editors' edits to synonyms or safety notices need no rebuild and no restart."""
+"""A file from content/ that the search reads at request time and re-reads when it changes,
+so editors' edits to synonyms or safety notices need no rebuild and no restart. Safe to call
+from any thread (the event loop asks for its version, the engine thread for its value)."""
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -20,25 +22,30 @@ class ContentFile(Generic[T]):
         self.empty = empty
         self._key: tuple[int, int] | None = None
         self._value: T = empty
+        self._lock = threading.Lock()
 
     def get(self) -> T:
         """The parsed file; the last good version when an edit does not parse."""
+        return self._read()[1]
+
+    def _read(self) -> tuple[tuple[int, int] | None, T]:
         try:
             stat = os.stat(self.path)
         except FileNotFoundError:
-            self._key, self._value = None, self.empty
-            return self._value
-        key = (stat.st_mtime_ns, stat.st_size)
-        if key != self._key:
-            try:
-                self._value = self.parse(self.path.read_text("utf-8"))
-            except (OSError, ValueError) as error:
-                log.warning("keeping the last good %s: %s", self.path.name, error)
-            self._key = key
-        return self._value
+            stat = None
+        with self._lock:
+            if stat is None:
+                self._key, self._value = None, self.empty
+            elif (key := (stat.st_mtime_ns, stat.st_size)) != self._key:
+                try:
+                    self._value = self.parse(self.path.read_text("utf-8"))
+                except (OSError, ValueError) as error:
+                    log.warning("keeping the last good %s: %s", self.path.name, error)
+                self._key = key
+            return self._key, self._value
 
     @property
     def version(self) -> str:
         """Changes whenever the file does (part of the cache key of search pages)."""
-        self.get()
-        return f"{self._key[0]}-{self._key[1]}" if self._key else "none"
+        key, _ = self._read()
+        return f"{key[0]}-{key[1]}" if key else "none"

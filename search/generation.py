@@ -1,17 +1,14 @@
-"""The live index generation as the site sees it: one snapshot per generation, swapped
-when the editors publish a new one, never closed under a request that still uses it."""
+"""One published generation of the index, opened for searching: its searcher and every cache
+made from it (facet sets, term scores, bitmasks, results' stored fields, vocabulary).
+
+A `Generation` never changes once opened: the `Guide` (search/guide.py) swaps in a new one
+when the editors publish, and closes an old one when no request holds it any more."""
 
 from __future__ import annotations
 
 import json
-import logging
-import os
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -20,8 +17,6 @@ from indexer import generations, schema
 from indexer.side_effects import default_label
 from search.masks import MaskCache
 from search.scores import TermScores, ids_mask
-
-log = logging.getLogger("lupus_guide")
 
 
 def docnums_of(mask: int) -> set[int]:
@@ -42,16 +37,16 @@ LIGHT_FIELDS = (schema.URL, schema.TITLE, schema.SECTION, schema.SECTION_TITLE,
 
 
 @dataclass
-class Snapshot:
+class Generation:
     """One published generation, opened once and shared by every request that sees it."""
 
-    generation: generations.Generation
+    published: generations.Generation  # its folder and number
     searcher: Searcher
     manifest: dict
 
     @property
     def number(self) -> int:
-        return self.generation.number
+        return self.published.number
 
     @property
     def schema(self):
@@ -191,136 +186,3 @@ class Snapshot:
 
     def close(self) -> None:
         self.searcher.close()
-
-
-class LiveIndex:
-    """Hands out the snapshot of the live generation, checking the pointer on each call.
-
-    A generation published while the site runs is opened and made ready (`prepare`: the
-    app's warm-up) in a background thread; requests keep the previous snapshot until then,
-    so the first searches after a reindex are not the ones that pay for it."""
-
-    RETIRE_AFTER = 60.0  # seconds an old snapshot stays open for requests still using it
-
-    def __init__(self, index_dir: Path,
-                 prepare: Callable[[Snapshot], object] | None = None) -> None:
-        self.index_dir = Path(index_dir)
-        self.prepare = prepare
-        self._key: tuple[int, int] | None = None
-        self._snapshot: Snapshot | None = None
-        self._retired: list[tuple[float, Snapshot]] = []
-        self._lock = threading.Lock()
-        self._preparing: int | None = None  # the generation being made ready
-        self._ready: Snapshot | None = None  # made ready, to be swapped in
-        self._closed = False
-
-    def _pointer_key(self) -> tuple[int, int] | None:
-        try:
-            stat = os.stat(self.index_dir / generations.POINTER)
-        except FileNotFoundError:
-            return None
-        return (stat.st_ino, stat.st_mtime_ns)
-
-    def current(self) -> Snapshot:
-        """The live snapshot; raises generations.NoIndex before the first build."""
-        self._swap_in_ready()
-        key = self._pointer_key()
-        if key is not None and key == self._key and self._snapshot is not None:
-            return self._snapshot
-        generation = generations.live_generation(self.index_dir)
-        if generation is None:
-            if self._snapshot is not None:
-                return self._snapshot
-            raise generations.NoIndex(f"no index at {self.index_dir}: run `lupus-guide build`")
-        if self._snapshot is None:
-            self._snapshot = self._open(generation)  # nothing to serve meanwhile: wait
-        elif generation.number != self._snapshot.number:
-            self._prepare_in_background(generation)
-            if self._preparing is not None:
-                return self._snapshot  # the pointer is read again until the new one is ready
-        self._key = key
-        self._close_retired()
-        return self._snapshot
-
-    def _open(self, generation: generations.Generation) -> Snapshot:
-        try:
-            ix = generations.open_generation(generation, mmap=False)
-            return Snapshot(generation, ix.searcher(), generation.manifest())
-        except Exception as error:
-            if self._snapshot is None:
-                raise generations.NoIndex(f"the index at {generation.path} cannot be "
-                                          "opened: run `lupus-guide build`") from error
-            raise
-
-    def _prepare_in_background(self, generation: generations.Generation) -> None:
-        with self._lock:
-            if self._preparing is not None:
-                return
-            self._preparing = generation.number
-        threading.Thread(target=self._make_ready, args=(generation,),
-                         name=f"prepare-gen-{generation.number}", daemon=True).start()
-
-    def _make_ready(self, generation: generations.Generation) -> None:
-        snapshot = None
-        try:
-            snapshot = self._open(generation)
-            if self.prepare is not None:
-                self.prepare(snapshot)
-        except Exception as error:  # a damaged generation must not take the site down
-            log.error("cannot open %s (%s); still serving the last good one",
-                      generation.path, error)
-            if snapshot is not None:
-                snapshot.close()
-            snapshot = None
-        with self._lock:
-            self._preparing = None
-            if snapshot is not None and self._closed:
-                snapshot.close()
-            elif snapshot is not None:
-                self._ready = snapshot
-            else:  # do not retry on every request; the next publish will
-                self._key = self._pointer_key()
-
-    def _swap_in_ready(self) -> None:
-        """The snapshot the background thread made ready becomes the live one (here, on a
-        request's thread, so the live snapshot only ever changes in one place)."""
-        if self._ready is None:
-            return
-        with self._lock:
-            ready, self._ready = self._ready, None
-        if ready is None:
-            return
-        if self._snapshot is not None and ready.number == self._snapshot.number:
-            ready.close()
-            return
-        if self._snapshot is not None:
-            self._retired.append((time.monotonic(), self._snapshot))
-        self._snapshot = ready
-        self._key = None  # read the pointer again: it may have moved on meanwhile
-
-    def wait_until_ready(self, timeout: float = 30.0) -> None:
-        """Until no generation is being made ready (for tests and benchmarks)."""
-        deadline = time.monotonic() + timeout
-        while self._preparing is not None and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def _close_retired(self) -> None:
-        now = time.monotonic()
-        keep = []
-        for retired_at, snapshot in self._retired:
-            if now - retired_at > self.RETIRE_AFTER:
-                snapshot.close()
-            else:
-                keep.append((retired_at, snapshot))
-        self._retired = keep
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True  # a snapshot still being made ready closes itself
-            ready, self._ready = self._ready, None
-        for _, snapshot in self._retired:
-            snapshot.close()
-        for snapshot in (self._snapshot, ready):
-            if snapshot is not None:
-                snapshot.close()
-        self._retired, self._snapshot, self._key = [], None, None

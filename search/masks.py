@@ -1,17 +1,12 @@
-"""Which documents a query matches, as a bitmask, without scoring anything.
-
-Totals and facet counts need every match, not the top ten. Walking Whoosh's matchers for
-that costs a Python step per matching document on every request; instead each term's
-documents become a bitmask once per generation, and a query's mask is computed from them
-with AND, OR and AND NOT on integers.
-"""
+"""Each term's documents as a bitmask, made once per generation and kept (least recently
+used out first); a query's mask is computed from them (search/evaluate.py) with AND, OR and
+AND NOT on integers, without scoring anything. Totals and facet counts need every match."""
 
 from __future__ import annotations
 
 import numpy as np
 from whoosh import query as wq
 
-from search.best_of import BestOf
 from search.scores import TermScores, ids_mask
 from search.sized_cache import SizedCache
 
@@ -40,29 +35,3 @@ class MaskCache:
         return self.entries.get(("query", repr(q)),
                                 lambda: self._mask(self.terms.matched_by_whoosh(q)[0]))
 
-
-def query_mask(q: wq.Query, cache: MaskCache, every: int) -> int:
-    """The bitmask of documents that `q` matches (boosts do not matter here)."""
-    if isinstance(q, wq.Term):
-        return cache.term(q.fieldname, q.text)
-    if isinstance(q, wq.AndNot):
-        return query_mask(q.a, cache, every) & ~query_mask(q.b, cache, every)
-    if isinstance(q, wq.AndMaybe):
-        return query_mask(q.a, cache, every)
-    if isinstance(q, wq.And):
-        mask = every
-        for sub in q.subqueries:
-            mask &= query_mask(sub, cache, every)
-            if not mask:
-                break
-        return mask
-    if isinstance(q, (wq.Or, wq.DisjunctionMax, BestOf)):
-        mask = 0
-        for sub in q.subqueries:
-            mask |= query_mask(sub, cache, every)
-        return mask
-    if isinstance(q, wq.Every):
-        return every
-    if isinstance(q, wq.NullQuery.__class__):
-        return 0
-    return cache.matched(q)  # phrases and anything else: Whoosh finds them

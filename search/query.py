@@ -10,9 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from search.filters import FACETS
 from search.synonyms import words_of
 
-FILTER_FIELDS = {"section": "sections", "effect": "effects", "system": "systems"}
 CLAUSE = re.compile(r'(-?)(?:([A-Za-z_]+):)?(?:"([^"]*)"?|(\S+))')
 MAX_WORDS = 12  # like the anchors' caps: enough for any real question, bounded work
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -23,7 +23,7 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)  # positive words, in order
     phrases: list[list[str]] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
-    filters: dict[str, list[str]] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # section: -> ["..."]
     ends_mid_word: bool = False  # the last word may be a fragment ("headache after inf")
     truncated: bool = False
 
@@ -50,8 +50,8 @@ def parse_query(raw: str, max_chars: int = 300) -> ParsedQuery:
         negated, fieldname, phrase, word = match.groups()
         fieldname = (fieldname or "").lower()
         value = phrase if phrase is not None else word
-        if fieldname in FILTER_FIELDS and value and value.strip():
-            parsed.filters.setdefault(FILTER_FIELDS[fieldname], []).append(value.strip())
+        if fieldname in FACETS and value and value.strip():
+            parsed.filters.setdefault(fieldname, []).append(value.strip())
             continue
         words = words_of(f"{fieldname} {value}" if fieldname else value)
         words = words[:budget]

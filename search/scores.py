@@ -1,11 +1,7 @@
-"""Ranking: Whoosh's BM25F score of each term, combined over whole arrays.
-
-Whoosh ranks by stepping a tree of matchers one document at a time in Python; with a query
-of many fields and synonyms that was most of a search's time. Here each term's scores are
-worked out once per generation, with Whoosh's own BM25F (its idf, average field length and
-quantized field lengths), and kept as arrays; a query then combines them the way Whoosh's
-matchers do (Or adds, And adds where all match, BestOf takes the best, AndNot removes,
-AndMaybe adds a bonus) in a few vectorized steps, whatever the number of matches.
+"""Each term's BM25F scores, worked out once per generation with Whoosh's own statistics
+(its idf, average field length and quantized field lengths) and kept as arrays; a query
+combines them the way Whoosh's matchers would (search/evaluate.py), in a few vectorized
+steps whatever the number of matches; a test checks order and scores against Whoosh's.
 """
 
 from __future__ import annotations
@@ -13,41 +9,16 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from whoosh import matching, scoring
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh import scoring
 from whoosh.searching import Searcher
 
-from search.best_of import BestOf
+from indexer.whoosh_fast import bm25_field_b, leaf_postings
 from search.sized_cache import SizedCache
 
 CACHE_BYTES = 96 * 1024 * 1024  # per generation; a posting costs 16 bytes (id and score)
 WARM_SHARE = 500  # warm-up: terms in at least 1 in this many pages
 Scored = tuple[np.ndarray, np.ndarray]  # document numbers, scores
-
-
-def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of one segment's posting list, a block at a time."""
-    if isinstance(matcher, matching.FilterMatcher):
-        matcher = matcher.child  # deleted pages: left out later by the matched set
-    if isinstance(matcher, W3LeafMatcher):
-        ids, weights = [], []
-        while matcher.is_active():
-            # Whoosh 2.7.4 (pinned) keeps a block's ids and weights in these attributes.
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int64)[matcher._i:])
-            weights.append(np.asarray(matcher._weights, dtype=np.float64)[matcher._i:])
-            matcher._next_block()
-        if not ids:
-            return np.empty(0, np.int64), np.empty(0)
-        return np.concatenate(ids), np.concatenate(weights)
-    ids, weights = [], []
-    while matcher.is_active():  # a posting list kept inline, or another codec: step it
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
 
 class TermScores:
@@ -88,7 +59,7 @@ class TermScores:
         parts = []
         for reader, offset in searcher.reader().leaf_readers():
             if (fieldname, btext) in reader:
-                ids, weights = _leaf_postings(reader.postings(fieldname, btext))
+                ids, weights = leaf_postings(reader.postings(fieldname, btext))
                 parts.append((ids + offset, weights))
         ids = np.concatenate([p[0] for p in parts])
         weights = np.concatenate([p[1] for p in parts])
@@ -103,7 +74,7 @@ class TermScores:
         idf = searcher.idf(fieldname, btext)
         avgfl = searcher.avg_field_length(fieldname) or 1
         k1 = self.bm25.K1
-        b = self.bm25._field_B.get(fieldname, self.bm25.B)
+        b = bm25_field_b(self.bm25, searcher, fieldname, btext)
         lengths = self.lengths(fieldname)[ids]
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
 
@@ -141,49 +112,6 @@ class TermScores:
             scores.append(matcher.score())
             matcher.next()
         return np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64)
-
-
-def query_scores(q: wq.Query, terms: TermScores) -> np.ndarray:
-    """Every document's score for `q` (0 where it does not match), as Whoosh would score it."""
-    size = terms.size
-    if isinstance(q, wq.Term):
-        ids, scores = terms.term(q.fieldname, q.text)
-        out = np.zeros(size)
-        out[ids] = scores * q.boost
-        return out
-    if isinstance(q, wq.AndNot):
-        out = query_scores(q.a, terms)
-        out[query_scores(q.b, terms) > 0] = 0.0
-        return out
-    if isinstance(q, wq.AndMaybe):
-        out = query_scores(q.a, terms)
-        bonus = query_scores(q.b, terms)
-        out += np.where(out > 0, bonus, 0.0)
-        return out
-    if isinstance(q, (wq.And, wq.Or, BestOf)):
-        return _compound(q, terms)
-    if isinstance(q, wq.Every):
-        return np.full(size, q.boost)
-    if q is wq.NullQuery:
-        return np.zeros(size)
-    ids, scores = terms.matched_by_whoosh(q)  # phrases and anything else
-    out = np.zeros(size)
-    out[ids] = scores
-    return out
-
-
-def _compound(q: wq.CompoundQuery, terms: TermScores) -> np.ndarray:
-    subs = [query_scores(sub, terms) for sub in q.subqueries]
-    if not subs:
-        return np.zeros(terms.size)
-    if isinstance(q, BestOf):
-        out = np.maximum.reduce(subs) if len(subs) > 1 else subs[0]
-    else:
-        out = np.add.reduce(subs) if len(subs) > 1 else subs[0]
-        if isinstance(q, wq.And):
-            every = np.logical_and.reduce([s > 0 for s in subs])
-            out = np.where(every, out, 0.0)
-    return out * q.boost if q.boost != 1.0 else out
 
 
 def top_documents(scores: np.ndarray, allowed: np.ndarray, limit: int

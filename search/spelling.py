@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from whoosh.spelling import ListCorrector
 
+from indexer.whoosh_fast import spelling_candidates
+
 MIN_CORRECT = 4  # shorter words are left alone (too many near neighbours)
 
 # Contractions as people type them without the apostrophe, texting forms, and common words of
@@ -97,7 +99,8 @@ class Vocabulary:
                 or word.replace("'", "") in everyday_english()):
             return None
         maxdist = 1 if len(word) < 8 else 2
-        candidates = [w for _, w in self.corrector._suggestions(word, maxdist, 1) if w != word]
+        candidates = [w for w in spelling_candidates(self.corrector, word, maxdist, 1)
+                      if w != word]
         if not candidates:
             return None
         return min(candidates, key=lambda w: (edit_distance(word, w), -self.counts.get(w, 0), w))

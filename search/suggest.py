@@ -10,7 +10,7 @@ from whoosh import query as wq
 from whoosh.support.charset import accent_map
 
 from indexer import schema
-from search.generation import Snapshot
+from search.generation import Generation
 from search.query import clean_text
 from search.results import Hit, SearchContext, SearchParams, SearchResult, search
 from search.snippets import Form, TextTokens
@@ -27,13 +27,13 @@ def _completes(candidate: str, words: list[str]) -> bool:
     return all(any(h.startswith(w) for h in have) for w in words)
 
 
-def _titles_completing(snapshot: Snapshot, words: list[str]) -> list[dict]:
+def _titles_completing(generation: Generation, words: list[str]) -> list[dict]:
     """Pages whose title has a word starting with each typed word, shortest title first."""
-    if schema.TITLE_WORDS not in snapshot.schema:  # an index built before the field existed
+    if schema.TITLE_WORDS not in generation.schema:  # an index built before the field existed
         return []
     query = wq.And([wq.Prefix(schema.TITLE_WORDS, w.translate(accent_map)) for w in words])
-    results = snapshot.searcher.search(query, limit=PAGES * 4)
-    pages = [snapshot.page_at(hit.docnum) for hit in results]
+    results = generation.searcher.search(query, limit=PAGES * 4)
+    pages = [generation.page_at(hit.docnum) for hit in results]
     pages.sort(key=lambda p: (len(p[schema.TITLE]), p[schema.TITLE]))
     return pages[:PAGES]
 
@@ -70,7 +70,7 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggest
             seen.add(label.casefold())
             found.append({"text": label, "kind": kind, "url": url, "detail": detail})
 
-    snapshot = context.snapshot
+    generation = context.generation
     result = search(context, SearchParams(q=text, typing=True), per_page=PAGES,
                     max_chars=max_chars)
     notice = result.notice
@@ -85,7 +85,7 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggest
         if notice.only_pinned:
             return Suggestions(found, result)
     completing = [(page[schema.TITLE], "page", page[schema.URL], page[schema.SECTION_TITLE])
-                  for page in _titles_completing(snapshot, words)]
+                  for page in _titles_completing(generation, words)]
     best = [(f"{hit.title} › {hit.heading}", "section", f"{hit.url}#{hit.anchor}",
              hit.section_title) if _lands_on_section(hit, result.forms, context.text_tokens)
             else (hit.title, "page", hit.url, hit.section_title) for hit in result.hits]
@@ -97,9 +97,9 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggest
         tokens[0]))
     for row in (best + completing) if finished else (completing + best):
         add(*row)
-    for effect, mask in sorted(snapshot.effect_masks.items(), key=lambda e: -e[1].bit_count()):
+    for effect, mask in sorted(generation.effect_masks.items(), key=lambda e: -e[1].bit_count()):
         if _completes(effect, words):
-            add(snapshot.effect_label(effect), "side effect",
+            add(generation.effect_label(effect), "side effect",
                 "/side-effects/" + "-".join(effect.split()), counted(mask.bit_count(), "drug"))
     for term in sorted(context.synonyms.by_term, key=len):
         if _completes(term, words):

@@ -15,10 +15,11 @@ from starlette.routing import Mount, Route
 
 from guide_site.http_cache import ResponseCache
 from guide_site.middleware import SECURITY_HEADERS, GuardMiddleware
+from guide_site.recording import SearchRecorder
 from guide_site.settings import Settings, load_settings
 from guide_site.state import AppState
 from guide_site.static_files import ASSETS
-from guide_site.views import browse, meta, missing, pages, search
+from guide_site.views import admin, browse, feedback, meta, missing, pages, search
 from guide_site.views.common import json_response, render
 from indexer import generations
 
@@ -53,6 +54,10 @@ ROUTES = [
     Route("/api/openapi.json", meta.openapi),
     Route("/api/pages/{section}/{name}", pages.guide_page_api),
     Route("/api/pages/{name}", pages.guide_page_api),
+    Route("/feedback", feedback.feedback_page),
+    Route("/feedback", feedback.feedback_post, methods=["POST"]),
+    Route("/insights/opened", feedback.opened, methods=["POST"]),
+    admin.ADMIN,
     Mount("/static", app=ASSETS, name="static"),
     Route("/{section}/{name}", pages.guide_page),
     Route("/{name}", pages.guide_page),
@@ -69,7 +74,7 @@ async def http_error(request: Request, error: Exception) -> Response:
     if _wants_json(request):
         response = json_response({"error": detail}, status=status)
     elif status == 404:  # a redirect where the address obviously meant another page
-        response = missing.not_found(request, detail)
+        response = await missing.not_found(request, detail)
     else:
         response = render(request, "error.html", {"status": status, "message": detail},
                           status=status)
@@ -104,16 +109,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         try:
             # Open the index and get it ready before the first request, if there is one.
-            state.search_context().warm(settings.warm_seconds)
+            await state.engine.run(lambda: state.guide.context().warm(settings.warm_seconds))
         except Exception as error:  # the site still starts, and answers 503 until a build
             log.warning("%s", error)
+        state.insights.start()  # this process's writer thread for the insights
         yield
-        state.live.close()
+        state.insights.close()  # writes what is still queued
+        state.close()
 
     app = Starlette(
         routes=ROUTES,
         middleware=[
             Middleware(GuardMiddleware),
+            Middleware(SearchRecorder, insights=state.insights),  # outside the cache
             Middleware(ResponseCache, version=state.version,
                        cache_seconds=settings.cache_seconds),
             Middleware(GZipMiddleware, minimum_size=800),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-SKIP_PREFIXES = ("/static/", "/healthz")
+SKIP_PREFIXES = ("/static/", "/healthz", "/admin")  # /admin: per person, never kept
 
 
 class ResponseCache:

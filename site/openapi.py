@@ -74,7 +74,7 @@ SEARCH = _object({
     "prev_url": NULLABLE_STRING, "next_url": NULLABLE_STRING, "last_url": STRING,
     "past_end": BOOLEAN, "results": _array(RESULT),
     "facets": _object({name: _array(FACET_VALUE) for name in ("section", "system", "effect")}),
-    "filters": _object({key: _array(STRING) for key in ("sections", "systems", "effects")}),
+    "filters": _object({name: _array(STRING) for name in ("section", "system", "effect")}),
     "chips": _array(_object({"facet": STRING, "value": STRING, "label": STRING,
                              "href": STRING})),
     "notice": NOTICE, "relaxed": BOOLEAN, "missing_words": _array(STRING),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from starlette.config import Config
 
 from indexer.settings import ENV_PREFIX, load_index_settings
+from insights.settings import InsightsSettings, load_insights_settings
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Settings:
     max_page_number: int = 50
     cache_seconds: int = 0
     warm_seconds: float = 2.0  # at start, scores of the most used terms are worked out
+    insights: InsightsSettings = field(default_factory=InsightsSettings)  # insights' own
 
     def with_paths(self, content_dir: Path | None, index_dir: Path | None) -> Settings:
         return replace(self, content_dir=content_dir or self.content_dir,
@@ -51,4 +53,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_page_number=get("MAX_PAGE_NUMBER", int, 50),
         cache_seconds=get("CACHE_SECONDS", int, 0),
         warm_seconds=get("WARM_SECONDS", float, 2.0),
+        insights=load_insights_settings(environ),
     )

@@ -1,62 +1,59 @@
-"""What the app holds while it runs: settings, the live index, the editors' files."""
+"""What the app holds while it runs: its settings, the Guide (the live index and the editors'
+files) and the engine thread that does every search."""
 
 from __future__ import annotations
 
-import threading
+import contextvars
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from starlette.requests import Request
 
+from guide_site.engine import Engine
+from guide_site.recording import SiteInsights
 from guide_site.settings import Settings
-from indexer.safety_file import SAFETY_FILE, SafetyRules, parse_safety
-from search.editors_files import ContentFile
-from search.generation import LiveIndex, Snapshot
-from search.results import SearchContext
-from search.synonyms import Synonyms, parse_synonyms
+from search.context import SearchContext
+from search.generation import Generation
+from search.guide import Guide
 
-SYNONYMS_FILE = "synonyms.txt"
-CONTEXTS_KEPT = 3  # the live generation's, the one being made ready, one spare
+T = TypeVar("T")
+# The search context a request holds while its view's data is made (on the engine thread).
+HELD: contextvars.ContextVar[SearchContext | None] = contextvars.ContextVar("held", default=None)
 
 
 @dataclass
 class AppState:
     settings: Settings
-    live: LiveIndex = field(init=False)
-    synonyms: ContentFile[Synonyms] = field(init=False)
-    notices: ContentFile[SafetyRules] = field(init=False)
-    _contexts: dict[tuple, SearchContext] = field(default_factory=dict, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    guide: Guide = field(init=False)
+    engine: Engine = field(init=False, default_factory=Engine)
+    insights: SiteInsights = field(init=False)  # recording, limits (guide_site.recording)
 
     def __post_init__(self) -> None:
-        content = self.settings.content_dir
-        self.live = LiveIndex(self.settings.index_dir, prepare=self._prepare)
-        self.synonyms = ContentFile(content / SYNONYMS_FILE, parse_synonyms, Synonyms())
-        self.notices = ContentFile(content / SAFETY_FILE, parse_safety, SafetyRules())
-
-    def snapshot(self) -> Snapshot:
-        return self.live.current()
+        self.guide = Guide(self.settings.index_dir, self.settings.content_dir)
+        self.insights = SiteInsights(self.settings)
 
     def search_context(self) -> SearchContext:
-        """One context per generation and editors' file versions (its vocabulary is cached)."""
-        return self._context_for(self.snapshot())
+        """The context the current request holds; the live one outside a request."""
+        return HELD.get() or self.guide.context()
 
-    def _prepare(self, snapshot: Snapshot) -> None:
-        """A newly published generation's facet sets and spelling vocabulary, made before it
-        goes live. Not the terms' scores: computed ahead while requests are being served,
-        they would hold the interpreter longer than the first requests take to make them."""
-        self._context_for(snapshot).warm(0)
+    def generation(self) -> Generation:
+        return self.search_context().generation
 
-    def _context_for(self, snapshot: Snapshot) -> SearchContext:
-        key = (snapshot.number, id(snapshot), self.synonyms.version, self.notices.version)
-        with self._lock:
-            context = self._contexts.get(key)
-            if context is None:
-                context = SearchContext(snapshot, self.synonyms.get(), self.notices.get())
-                self._contexts[key] = context
-                while len(self._contexts) > CONTEXTS_KEPT:  # the oldest first
-                    del self._contexts[next(iter(self._contexts))]
-            return context
+    async def run(self, data: Callable[[Request], T], request: Request) -> T:
+        """A view's data, made on the engine thread while the live generation is held (a
+        reindex meanwhile never closes it under the request)."""
+
+        def work() -> T:
+            with self.guide.hold() as context:
+                token = HELD.set(context)
+                try:
+                    return data(request)
+                finally:
+                    HELD.reset(token)
+
+        return await self.engine.run(work)
 
     def today(self) -> date:
         """The day pages are judged by (a page past its next review says so)."""
@@ -64,10 +61,13 @@ class AppState:
 
     def version(self) -> str:
         """Changes with every reindex or edit of synonyms and notices, and every day, since
-        a page's due-for-review note depends on the date (for ETags)."""
-        snapshot = self.snapshot()
-        return (f"{snapshot.number}.{self.synonyms.version}.{self.notices.version}."
-                f"{self.today().isoformat()}")
+        a page's due-for-review note depends on the date (for ETags). Cheap and safe on the
+        event loop: a file stat or two, no search work."""
+        return f"{self.guide.version()}.{self.today().isoformat()}"
+
+    def close(self) -> None:
+        self.engine.close()
+        self.guide.close()
 
 
 def app_state(request: Request) -> AppState:

@@ -145,11 +145,11 @@ def test_update_keeps_the_last_good_copy_of_a_page_that_breaks(
 def test_old_readers_keep_working_and_new_readers_see_the_new_generation(
     content_copy: Path, tmp_path: Path
 ) -> None:
-    from search.generation import LiveIndex
+    from search.guide import Guide
 
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)
-    live = LiveIndex(index_dir)
+    live = Guide(index_dir, content_copy)
     before = live.current()
     page = content_copy / "lupus-symptoms/fatigue.html"
     page.write_text(add_to_page(page.read_text(), "<p>Quokkaberry tea.</p>"))
@@ -170,17 +170,17 @@ def test_a_new_generation_is_made_ready_before_requests_see_it(
 ) -> None:
     """Requests keep the old generation while the new one is opened and warmed up, so no
     search after a reindex pays for that."""
-    from search.generation import LiveIndex
+    from search.guide import Guide
 
     index_dir = tmp_path / "index"
     build_index(content_copy, index_dir)
     release, prepared = threading.Event(), []
 
-    def prepare(snapshot) -> None:
-        prepared.append(snapshot.number)
+    def prepare(context) -> None:
+        prepared.append(context.generation.number)
         assert release.wait(30)
 
-    live = LiveIndex(index_dir, prepare=prepare)
+    live = Guide(index_dir, content_copy, prepare=prepare)
     before = live.current()
     assert prepared == []  # the first generation opens at once: there is nothing else
     build_index(content_copy, index_dir)
@@ -196,6 +196,29 @@ def test_a_new_generation_is_made_ready_before_requests_see_it(
     assert live.current().number == before.number + 1
     assert prepared == [before.number + 1]
     live.close()
+
+
+def test_an_old_generation_closes_when_no_request_holds_it(content_copy: Path,
+                                                            tmp_path: Path) -> None:
+    from whoosh.reading import ReaderClosed
+
+    from search.guide import Guide
+
+    index_dir = tmp_path / "index"
+    build_index(content_copy, index_dir)
+    guide = Guide(index_dir, content_copy)
+    with guide.hold() as held:
+        old = held.generation
+        build_index(content_copy, index_dir)
+        guide.current()
+        guide.wait_until_ready()
+        assert guide.current().number == old.number + 1
+        assert guide.retired() == 1  # still held: open, and still searchable
+        assert old.searcher.search(wq.Term(schema.BODY, "fatigu"), limit=1).scored_length()
+    assert guide.retired() == 0  # the request let go: closed, its caches dropped
+    with pytest.raises(ReaderClosed):
+        old.searcher.search(wq.Term(schema.BODY, "fatigu"), limit=1)
+    guide.close()
 
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:

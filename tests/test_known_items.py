@@ -72,7 +72,7 @@ def context(tmp_path_factory):
     build_index(content, index)
     state = AppState(load_settings({}).with_paths(content, index))
     yield state.search_context()
-    state.live.close()
+    state.close()
 
 
 @pytest.mark.parametrize(("query", "expected"), QUERIES.items())

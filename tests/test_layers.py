@@ -14,7 +14,8 @@ from .conftest import CONTENT, ROOT
 
 WEB = ("starlette", "uvicorn", "jinja2", "guide_site")
 # What each package may not import, at any depth (lazy imports inside functions included).
-FORBIDDEN = {"indexer": (*WEB, "search"), "search": WEB}
+FORBIDDEN = {"indexer": (*WEB, "search", "insights"), "search": (*WEB, "insights"),
+             "insights": WEB}
 # The command line is the application's entry point: its `serve` and `notice` commands reach
 # the site and the search, inside those commands only (tested below for `build`).
 ENTRY_POINT = ROOT / "indexer" / "cli.py"
@@ -50,7 +51,8 @@ def test_the_site_holds_only_web_code() -> None:
     indexer (templates and static files aside)."""
     engine_only = []
     for path in sorted((ROOT / "site").rglob("*.py")):
-        if path.name == "__init__.py" or path.name == "openapi.py":  # the HTTP API, as data
+        # openapi.py: the HTTP API as data; engine.py: the web process's threading rule.
+        if path.name in ("__init__.py", "openapi.py", "engine.py"):
             continue
         modules = {module.split(".")[0] for module, _ in _imports(path)}
         if not modules & {"starlette", "jinja2", "markupsafe", "bs4", "guide_site"}:
@@ -65,7 +67,7 @@ def test_a_build_never_loads_the_web_framework(tmp_path: Path) -> None:
         f"main(['build', '--content', {str(CONTENT)!r}, '--index', {str(tmp_path)!r}],"
         " standalone_mode=False)\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in"
-        f" {(*WEB, 'search')!r})\n"
+        f" {(*WEB, 'search', 'insights')!r})\n"
         "print('LOADED', loaded)\n"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -13,9 +13,10 @@ from guide_site.settings import load_settings
 from guide_site.state import AppState
 from indexer import build
 from indexer.build import build_index, update_index
+from search.evaluate import query_scores
 from search.query import parse_query
 from search.results import SearchContext, SearchParams, _plan, search
-from search.scores import ids_mask, mask_array, query_scores, top_documents
+from search.scores import ids_mask, mask_array, top_documents
 
 from .conftest import ROOT, add_to_page
 
@@ -40,7 +41,7 @@ def ranking_query(context: SearchContext, text: str) -> wq.Query | None:
 
 def whoosh_top(context: SearchContext, q: wq.Query, limit: int) -> list[tuple[int, float]]:
     """Whoosh's own scores, stepping its matchers over every match (no block skipping)."""
-    matcher = q.matcher(context.snapshot.searcher)
+    matcher = q.matcher(context.generation.searcher)
     scored = []
     while matcher.is_active():
         scored.append((-matcher.score(), matcher.id()))
@@ -50,8 +51,8 @@ def whoosh_top(context: SearchContext, q: wq.Query, limit: int) -> list[tuple[in
 
 
 def our_top(context: SearchContext, q: wq.Query, limit: int) -> list[tuple[int, float]]:
-    terms = context.snapshot.term_scores
-    live = mask_array(context.snapshot.all_mask, terms.size)
+    terms = context.generation.term_scores
+    live = mask_array(context.generation.all_mask, terms.size)
     return top_documents(query_scores(q, terms), live, limit)
 
 
@@ -80,7 +81,7 @@ def test_after_an_update_deleted_pages_never_rank(content_copy: Path, tmp_path: 
     fatigue.write_text(add_to_page(fatigue.read_text(), "<p>Zebrafruit tiredness.</p>"))
     update_index(content_copy, index_dir)
     context = context_for(content_copy, index_dir)
-    searcher = context.snapshot.searcher
+    searcher = context.generation.searcher
     assert len(searcher.reader().leaf_readers()) == 2  # the old copy is a deleted document
     assert assert_same_ranking(context, ["tiredness", "fatigue", "zebrafruit", "tired all day"])
     result = search(context, SearchParams(q="tiredness"), per_page=50)
@@ -112,8 +113,8 @@ def test_a_build_in_several_segments_answers_as_one(tmp_path: Path, guide_index:
     build_index(ROOT / "content", tmp_path / "index")
     split = context_for(ROOT / "content", tmp_path / "index")
     whole = context_for(ROOT / "content", guide_index)
-    assert len(split.snapshot.searcher.reader().leaf_readers()) > 3
-    assert len(whole.snapshot.searcher.reader().leaf_readers()) == 1
+    assert len(split.generation.searcher.reader().leaf_readers()) > 3
+    assert len(whole.generation.searcher.reader().leaf_readers()) == 1
     assert split.vocabulary.counts == whole.vocabulary.counts  # "did you mean" is the same
     for text in JUDGED:
         a = search(split, SearchParams(q=text))

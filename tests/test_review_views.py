@@ -245,7 +245,7 @@ def test_search_facets_chips_and_results_use_labels(client: TestClient) -> None:
     assert text_of(chip).startswith("Skin") and "system=" not in chip["href"]  # removes it
     # A label typed in the address is understood as its key.
     by_label = client.get("/api/search", params={"q": "testamab", "system": "Skin"}).json()
-    assert by_label["filters"]["systems"] == ["Dermatologic"] and by_label["total"] == 1
+    assert by_label["filters"]["system"] == ["Dermatologic"] and by_label["total"] == 1
 
 
 def test_a_page_becomes_due_on_the_day_after_its_review_date_despite_caches(

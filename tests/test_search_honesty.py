@@ -57,7 +57,7 @@ def test_site_pages_never_come_from_partial_matches(client: TestClient) -> None:
 def test_a_chosen_filter_is_never_relaxed_away(client: TestClient) -> None:
     data = search(client, q="methotrexate pregnancy", section="psychological-issues")
     assert data["total"] == 0 and data["results"] == [] and not data["relaxed"]
-    assert data["filters"]["sections"] == ["psychological-issues"]
+    assert data["filters"]["section"] == ["psychological-issues"]
 
 
 @pytest.mark.parametrize("query", ["lupus flare up", "flare up", "flare-up", "flareup"])
@@ -140,3 +140,12 @@ def test_snippets_keep_list_items_apart(client: TestClient) -> None:
     plain = snippet.replace("<mark>", "").replace("</mark>", "")
     assert " · " in plain
     assert "breath chest" not in plain and "or back sudden" not in plain, plain
+
+
+def test_an_excluded_word_leaves_the_count_too(client: TestClient) -> None:
+    every = search(client, q="headache")
+    without = search(client, q="headache -infusion")
+    urls = [r["url"] for r in without["results"]]
+    assert "/other-drugs/ivig" not in urls
+    assert 0 < without["total"] < every["total"]
+    assert sum(v["count"] for v in without["facets"]["section"]) == without["total"]

@@ -62,14 +62,14 @@ def test_text_is_escaped_and_no_match_gives_nothing(tokens: TextTokens) -> None:
 def test_the_app_warms_the_index_before_the_first_request(guide_index) -> None:
     settings = load_settings({}).with_paths(CONTENT, guide_index)
     with TestClient(create_app(settings)) as client:
-        warmed = client.app.state.guide.snapshot().term_scores
+        warmed = client.app.state.guide.generation().term_scores
         assert searched_terms(warmed) > 1000  # every search field's terms, on a small guide
         # and every page's snippet texts: at least a section and a description a page
-        pages = client.app.state.guide.snapshot().searcher.doc_count()
+        pages = client.app.state.guide.generation().searcher.doc_count()
         assert snippet_texts(client) >= 2 * pages > 100
     cold = load_settings({"LUPUS_GUIDE_WARM_SECONDS": "0"}).with_paths(CONTENT, guide_index)
     with TestClient(create_app(cold)) as client:
-        assert searched_terms(client.app.state.guide.snapshot().term_scores) == 0
+        assert searched_terms(client.app.state.guide.generation().term_scores) == 0
         assert snippet_texts(client) == 0
 
 
@@ -92,7 +92,7 @@ def test_a_reindex_is_made_ready_before_it_goes_live(content_copy, tmp_path) -> 
         build_index(content_copy, index_dir)
         wait_for_generation(client, 2)
         state = client.app.state.guide
-        snapshot = state.live.current()  # the live snapshot, without making anything more
-        made = vars(snapshot)
+        generation = state.guide.current()  # the live one, without making anything more
+        made = vars(generation)
         assert {"section_masks", "system_masks", "effect_masks", "vocabulary"} <= made.keys()
         assert "planner" in vars(state.search_context())

@@ -99,7 +99,8 @@
     return "?" + new URLSearchParams(new FormData(form)).toString();
   }
 
-  const FACET_PARAMS = ["section", "system", "effect"];
+  // The facets' parameter names, as the server spells them (search/filters.py).
+  const FACET_PARAMS = ((form && form.dataset.facets) || "").split(" ").filter(Boolean);
 
   /** Keeps the form's hidden facet inputs in step with the results on screen, so new words
       are searched within the same choices (as the page does without script). */
@@ -323,6 +324,7 @@
     shownSearch = search;
     keepFacets(search);
     enhanceResults();
+    results.dispatchEvent(new CustomEvent("results-shown", { detail: { search, how } }));
     const addressAndTitle = () => {
       remember(search, how);
       const q = (new URLSearchParams(search).get("q") || "").trim();
@@ -696,5 +698,47 @@
     if (row.scrollWidth > row.clientWidth) {
       row.scrollLeft = current.offsetLeft - row.offsetLeft - 16;
     }
+  }
+
+  /* ---------- Search insights: results opened, and searches made by typing ---------- */
+
+  // The server counts a search when it is sent (a page load, Enter, a link). Results shown
+  // while typing count once the typing pauses, the page is left or a result is opened: then
+  // the same search is asked for again as sent (a HEAD request: no page comes back). The
+  // opened result is reported with a beacon; the link itself works as always.
+  const SETTLE_MS = 2500;
+  let unsettled = null; // the query string of typed results not yet counted
+  let settleTimer = 0;
+
+  function settle() {
+    clearTimeout(settleTimer);
+    if (!unsettled) return;
+    const search = unsettled;
+    unsettled = null;
+    fetch(`/search${search}${search.length > 1 ? "&" : "?"}fragment=1`,
+      { method: "HEAD", keepalive: true, credentials: "same-origin" }).catch(() => {});
+  }
+
+  function reportOpened(event) {
+    if (event.type === "auxclick" && event.button !== 1) return;
+    const link = event.target.closest("li.result a[href], .pinned a[href]");
+    const heading = results.querySelector("[data-search]");
+    if (!link || !heading || typeof navigator.sendBeacon !== "function") return;
+    const url = new URL(link.href, window.location.href);
+    if (url.origin !== window.location.origin) return;
+    settle();
+    navigator.sendBeacon("/insights/opened",
+      new URLSearchParams({ search: heading.dataset.search, url: url.pathname }));
+  }
+
+  if (results) {
+    results.addEventListener("results-shown", (event) => {
+      clearTimeout(settleTimer);
+      unsettled = event.detail.how === "typing" ? event.detail.search : null;
+      if (unsettled) settleTimer = setTimeout(settle, SETTLE_MS);
+    });
+    results.addEventListener("click", reportOpened, true);
+    results.addEventListener("auxclick", reportOpened, true);
+    window.addEventListener("pagehide", settle);
   }
 })();

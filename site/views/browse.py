@@ -20,6 +20,7 @@ from indexer import schema
 from indexer.page_rules import is_side_effects_heading
 from indexer.sections import SECTIONS
 from indexer.side_effects import BODY_SYSTEMS, parse_side_effect_line, system_label
+from search.filters import Filters
 
 COMMON_EFFECTS = 12
 START_URL = "/lupus-symptoms/what-is-lupus"  # the guide's start page, linked from home
@@ -33,56 +34,56 @@ def _page_link(page: dict) -> dict:
             "description": page[schema.DESCRIPTION], "drug": page[schema.DRUG]}
 
 
-def _sections(snapshot) -> list[dict]:
+def _sections(generation) -> list[dict]:
     return [{"slug": slug, "title": title, "url": f"/sections/{slug}",
-             "count": snapshot.section_masks.get(slug, 0).bit_count()}
+             "count": generation.section_masks.get(slug, 0).bit_count()}
             for slug, title in SECTIONS.items()]
 
 
-def _effects(snapshot) -> list[dict]:
+def _effects(generation) -> list[dict]:
     """Every side effect with how many drug pages list it and under which body systems."""
     systems_of: dict[str, set[str]] = defaultdict(set)
-    for system, effect in snapshot.pair_masks:
+    for system, effect in generation.pair_masks:
         systems_of[effect].add(system)
     effects = []
-    for effect, mask in sorted(snapshot.effect_masks.items()):
+    for effect, mask in sorted(generation.effect_masks.items()):
         systems = sorted(systems_of[effect])
         effects.append({
-            "effect": effect, "label": snapshot.effect_label(effect), "count": mask.bit_count(),
+            "effect": effect, "label": generation.effect_label(effect), "count": mask.bit_count(),
             "url": f"/side-effects/{effect_slug(effect)}", "systems": systems,
             "system_labels": [system_label(s) for s in systems]})
     return effects
 
 
 def home_data(request: Request) -> dict:
-    snapshot = app_state(request).snapshot()
-    effects = sorted(_effects(snapshot), key=lambda e: (-e["count"], e["effect"]))
-    start = snapshot.page_by_url(START_URL)
-    return {"sections": _sections(snapshot), "common_side_effects": effects[:COMMON_EFFECTS],
-            "pages": snapshot.all_mask.bit_count(),
+    generation = app_state(request).generation()
+    effects = sorted(_effects(generation), key=lambda e: (-e["count"], e["effect"]))
+    start = generation.page_by_url(START_URL)
+    return {"sections": _sections(generation), "common_side_effects": effects[:COMMON_EFFECTS],
+            "pages": generation.all_mask.bit_count(),
             "start": _page_link(start) if start else None}
 
 
 def sections_data(request: Request) -> dict:
     """Every section of the guide, with how many pages it has."""
-    return {"sections": _sections(app_state(request).snapshot())}
+    return {"sections": _sections(app_state(request).generation())}
 
 
 def section_data(request: Request) -> dict:
     slug = request.path_params["slug"]
     if slug not in SECTIONS:
         raise HTTPException(404, f"There is no section called {slug!r}.")
-    snapshot = app_state(request).snapshot()
-    listed = by_listing_order(snapshot.pages_in(snapshot.section_masks.get(slug, 0)))
+    generation = app_state(request).generation()
+    listed = by_listing_order(generation.pages_in(generation.section_masks.get(slug, 0)))
     pages = [{**_page_link(p), "order": p[schema.ORDER] if isinstance(p[schema.ORDER], int)
               else None} for p in listed]
     return {"slug": slug, "title": SECTIONS[slug], "pages": pages,
-            "search_url": search_url(filters={"sections": [slug]})}
+            "search_url": search_url(filters=Filters(section=(slug,)))}
 
 
 def side_effects_data(request: Request) -> dict:
-    snapshot = app_state(request).snapshot()
-    effects = _effects(snapshot)
+    generation = app_state(request).generation()
+    effects = _effects(generation)
     groups = []
     for system in BODY_SYSTEMS:
         members = [e for e in effects if system in e["systems"]]
@@ -92,13 +93,13 @@ def side_effects_data(request: Request) -> dict:
     return {"systems": groups, "total": len(effects)}
 
 
-def _effect_item(snapshot, effect: str) -> dict:
-    return {"effect": effect, "label": snapshot.effect_label(effect),
+def _effect_item(generation, effect: str) -> dict:
+    return {"effect": effect, "label": generation.effect_label(effect),
             "url": f"/side-effects/{effect_slug(effect)}"}
 
 
-def _stored(snapshot, page: dict) -> dict:
-    return snapshot.searcher.stored_fields(page["docnum"])
+def _stored(generation, page: dict) -> dict:
+    return generation.searcher.stored_fields(page["docnum"])
 
 
 def _side_effects_anchor(fields: dict) -> str:
@@ -121,13 +122,13 @@ def side_effect_data(request: Request) -> dict:
     """The drugs that list one side effect: for each, the line of its list that names it,
     a link to its side-effect section and its "call your doctor right away" signs."""
     slug = request.path_params["effect"]
-    snapshot = app_state(request).snapshot()
-    effect = next((e for e in snapshot.effect_masks if effect_slug(e) == slug), None)
+    generation = app_state(request).generation()
+    effect = next((e for e in generation.effect_masks if effect_slug(e) == slug), None)
     if effect is None:
         raise HTTPException(404, "No drug in the guide lists that side effect.")
     drugs = []
-    for page in snapshot.pages_in(snapshot.effect_masks[effect]):
-        fields = _stored(snapshot, page)
+    for page in generation.pages_in(generation.effect_masks[effect]):
+        fields = _stored(generation, page)
         systems = sorted({s for s, e in page["pairs"] if e == effect})
         drugs.append({
             **_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
@@ -136,14 +137,14 @@ def side_effect_data(request: Request) -> dict:
             "side_effects_url": f"{page[schema.URL]}#{_side_effects_anchor(fields)}",
             "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
         })
-    return {"effect": effect, "label": snapshot.effect_label(effect), "slug": slug,
+    return {"effect": effect, "label": generation.effect_label(effect), "slug": slug,
             "drugs": drugs,
-            "search_url": search_url(filters={"effects": [effect]})}
+            "search_url": search_url(filters=Filters(effect=(effect,)))}
 
 
-def _drug_pages(snapshot) -> list[dict]:
+def _drug_pages(generation) -> list[dict]:
     """The drug pages, by drug name."""
-    return sorted(snapshot.pages_in(snapshot.drug_mask),
+    return sorted(generation.pages_in(generation.drug_mask),
                   key=lambda p: (p[schema.DRUG] or p[schema.TITLE]).casefold())
 
 
@@ -155,19 +156,19 @@ def _drug_slug(page: dict) -> str:
 def drugs_data(request: Request) -> dict:
     """Drug pages (rows) by body system (columns): each cell the effects the drug's page
     lists for that part of the body, each a link to its side-effect page."""
-    snapshot = app_state(request).snapshot()
-    drug_pages = _drug_pages(snapshot)
+    generation = app_state(request).generation()
+    drug_pages = _drug_pages(generation)
     used = [s for s in BODY_SYSTEMS if any(s == pair[0] for p in drug_pages for pair in p["pairs"])]
     rows = []
     for page in drug_pages:
-        listed = f"{page[schema.URL]}#{_side_effects_anchor(_stored(snapshot, page))}"
+        listed = f"{page[schema.URL]}#{_side_effects_anchor(_stored(generation, page))}"
         cells = []
         for system in used:
             effects = sorted(e for s, e in page["pairs"] if s == system)
             cells.append({"system": system, "label": system_label(system),
                           "count": len(effects), "effects": effects,
-                          "effect_labels": [snapshot.effect_label(e) for e in effects],
-                          "links": [_effect_item(snapshot, e) for e in effects],
+                          "effect_labels": [generation.effect_label(e) for e in effects],
+                          "links": [_effect_item(generation, e) for e in effects],
                           "url": listed if effects else None})
         rows.append({**_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
                      "slug": _drug_slug(page), "side_effects_url": listed, "cells": cells,
@@ -178,8 +179,8 @@ def drugs_data(request: Request) -> dict:
 def compare_data(request: Request) -> dict:
     """Two drugs side by side: for each body system, the effects each page lists, and the
     effects both list. A name the guide does not have is said, not an error."""
-    snapshot = app_state(request).snapshot()
-    drug_pages = _drug_pages(snapshot)
+    generation = app_state(request).generation()
+    drug_pages = _drug_pages(generation)
     by_slug = {_drug_slug(p): p for p in drug_pages}
     asked = []
     for name in COMPARED:
@@ -199,10 +200,10 @@ def compare_data(request: Request) -> dict:
             cells = [sorted(e for s, e in pairs if s == system) for pairs in effects_of]
             if any(cells):
                 rows.append({"system": system, "label": system_label(system),
-                             "cells": [[_effect_item(snapshot, e) for e in cell]
+                             "cells": [[_effect_item(generation, e) for e in cell]
                                        for cell in cells]})
         shared = {e for _, e in effects_of[0]} & {e for _, e in effects_of[1]}
-        in_both = [_effect_item(snapshot, e) for e in sorted(shared)]
+        in_both = [_effect_item(generation, e) for e in sorted(shared)]
     return {"drugs": [{"slug": _drug_slug(p), "name": p[schema.DRUG] or p[schema.TITLE]}
                       for p in drug_pages],
             "chosen": asked, "unknown": unknown, "compared": compared, "rows": rows,

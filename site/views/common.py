@@ -11,9 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from guide_site.state import app_state
 from guide_site.views.layout import page_address, shortened, split_facet, static_url
 from indexer import schema
 from indexer.sections import SECTIONS
+from search.filters import FACETS, Filters
 from search.wording import counted, date_in_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -35,7 +37,7 @@ def by_listing_order(pages: list[dict]) -> list[dict]:
     return sorted(pages, key=key)
 
 
-TEMPLATES.env.globals.update(site_sections=SECTIONS, disclaimer=DISCLAIMER)
+TEMPLATES.env.globals.update(site_sections=SECTIONS, disclaimer=DISCLAIMER, facet_names=FACETS)
 TEMPLATES.env.filters.update(counted=counted, date_in_words=date_in_words)
 # Phones and paper (issue 18): hashed static addresses, the page's own address, shortening.
 TEMPLATES.env.globals.update(static_url=static_url, page_address=page_address)
@@ -62,23 +64,23 @@ View = Callable[[Request], Awaitable[Response]]
 
 def html_and_json(data: Callable[[Request], dict], template: str,
                   json_url: Callable[[Request, dict], str]) -> tuple[View, View]:
-    """An HTML view and its JSON twin, both from the same data."""
+    """An HTML view and its JSON twin, both from the same data, made on the engine thread
+    (the data function reads the index; rendering stays on the event loop)."""
 
     async def html(request: Request) -> Response:
-        values = data(request)
+        values = await app_state(request).run(data, request)
         return render(request, template, values, json_url=json_url(request, values))
 
     async def api(request: Request) -> Response:
-        return json_response(data(request))
+        return json_response(await app_state(request).run(data, request))
 
     return html, api
 
 
-def search_url(q: str = "", filters: dict[str, list[str]] | None = None, page: int = 1,
+def search_url(q: str = "", filters: Filters | None = None, page: int = 1,
                exact: bool = False, base: str = "/search") -> str:
     pairs: list[tuple[str, str]] = [("q", q)] if q else []
-    for key, name in (("sections", "section"), ("systems", "system"), ("effects", "effect")):
-        pairs.extend((name, value) for value in (filters or {}).get(key, []))
+    pairs += (filters or Filters()).query_pairs()
     if page > 1:
         pairs.append(("page", str(page)))
     if exact:

@@ -15,7 +15,7 @@ from indexer.sections import SECTIONS
 
 
 def sitemap_data(request: Request) -> dict:
-    every_page = app_state(request).snapshot().all_pages()
+    every_page = app_state(request).generation().all_pages()
     groups = []
     for slug, title in [*SECTIONS.items(), ("", "About this site")]:
         pages = [{"title": p[schema.TITLE], "url": p[schema.URL]}
@@ -30,10 +30,11 @@ sitemap, sitemap_api = html_and_json(sitemap_data, "sitemap.html", lambda r, d: 
 
 async def sitemap_xml(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
-    snapshot = app_state(request).snapshot()
+    pages = await app_state(request).run(lambda r: app_state(r).generation().all_pages(),
+                                         request)
     urls = ["/", "/sections", "/side-effects", "/drugs", "/drugs/compare", "/sitemap"]
     urls += [f"/sections/{slug}" for slug in SECTIONS]
-    urls += [p[schema.URL] for p in snapshot.all_pages()]
+    urls += [p[schema.URL] for p in pages]
     body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>" for u in urls)
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n')
@@ -54,25 +55,25 @@ async def opensearch(request: Request) -> Response:
 
 
 def status_data(request: Request) -> dict:
-    snapshot = app_state(request).snapshot()
+    generation = app_state(request).generation()
     return {
-        "generation": snapshot.number,
-        "pages": snapshot.searcher.doc_count(),
-        "built_at": snapshot.manifest.get("built_at"),
-        "sections": {slug: snapshot.section_masks.get(slug, 0).bit_count() for slug in SECTIONS},
+        "generation": generation.number,
+        "pages": generation.searcher.doc_count(),
+        "built_at": generation.manifest.get("built_at"),
+        "sections": {slug: generation.section_masks.get(slug, 0).bit_count() for slug in SECTIONS},
     }
 
 
 async def status_api(request: Request) -> Response:
-    return json_response(status_data(request))
+    return json_response(await app_state(request).run(status_data, request))
 
 
 async def healthz(request: Request) -> Response:
     try:
-        snapshot = app_state(request).snapshot()
+        generation = app_state(request).guide.current()  # no search work: on the loop
     except generations.NoIndex as error:
         return json_response({"ok": False, "error": str(error)}, status=503)
-    return json_response({"ok": True, "generation": snapshot.number})
+    return json_response({"ok": True, "generation": generation.number})
 
 
 async def favicon(request: Request) -> Response:

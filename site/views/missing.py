@@ -16,6 +16,7 @@ from guide_site.views.common import effect_slug, render, search_url
 from guide_site.views.search import notice_data
 from indexer.sections import SECTIONS
 from indexer.side_effects import normalize_effect
+from search.filters import Filters
 from search.results import SearchParams, search
 
 log = logging.getLogger("lupus_guide")
@@ -52,10 +53,10 @@ def redirect_target(request: Request) -> str | None:
     """Where a missing address obviously meant to go, or None. Only addresses the site
     has are returned (never one built from the request), so this cannot send anyone away."""
     path = _clean(request.url.path)
-    snapshot = app_state(request).snapshot()
+    generation = app_state(request).generation()
     parts = path.strip("/").split("/")
     target = None
-    if path in VIEWS or snapshot.page_by_url(path) is not None:
+    if path in VIEWS or generation.page_by_url(path) is not None:
         target = path
     elif len(parts) == 1 and parts[0] in SECTIONS:
         target = f"/sections/{parts[0]}"
@@ -65,7 +66,7 @@ def redirect_target(request: Request) -> str | None:
         target = path
     elif len(parts) == 2 and parts[0] == "side-effects":
         slug = effect_slug(normalize_effect(parts[1].replace("-", " ")))
-        if any(effect_slug(e) == slug for e in snapshot.effect_masks):
+        if any(effect_slug(e) == slug for e in generation.effect_masks):
             target = f"/side-effects/{slug}"
     if target is None or target == request.url.path:
         return None
@@ -97,8 +98,8 @@ def not_found_data(request: Request) -> dict:
         state = app_state(request)
         context = state.search_context()
         result = None
-        for sections in ([section], []) if section else ([],):
-            result = search(context, SearchParams(q=words, sections=sections),
+        for filters in (Filters(section=(section,)), Filters()) if section else (Filters(),):
+            result = search(context, SearchParams(q=words, filters=filters),
                             per_page=OFFERED, max_chars=state.settings.max_query_chars)
             if result.hits or result.notice:
                 break
@@ -111,17 +112,29 @@ def not_found_data(request: Request) -> dict:
     return data
 
 
-def not_found(request: Request, message: str) -> Response:
+def missing_data(request: Request) -> dict:
+    """Where to send a missing address, or what to offer on its 404 page (on the engine
+    thread: both read the index)."""
+    try:
+        target = redirect_target(request)
+    except Exception:  # no index yet: no redirect, just the page
+        target = None
+    return {"redirect": target} if target else not_found_data(request)
+
+
+NOT_SEARCHED = ("/static/", "/admin")  # their 404s are plain ones
+
+
+async def not_found(request: Request, message: str) -> Response:
     """A 404 for a person: a redirect where the address obviously meant another, else the
     friendly page with the best pages for its words."""
     data: dict = {"words": "", "offered": [], "search_url": None, "notice": None}
-    if request.method in ("GET", "HEAD") and not request.url.path.startswith("/static/"):
+    if request.method in ("GET", "HEAD") and not request.url.path.startswith(NOT_SEARCHED):
         try:
-            target = redirect_target(request)
-        except Exception:  # no index yet: no redirect, just the page
-            target = None
-        if target:
-            return RedirectResponse(target, status_code=301)
-        data = not_found_data(request)
+            data = await app_state(request).run(missing_data, request)
+        except Exception:  # the index is being built: a plain 404 then
+            log.exception("no redirect or offer for %s", request.url.path)
+        if data.get("redirect"):
+            return RedirectResponse(data["redirect"], status_code=301)
     return render(request, "error.html", {"status": 404, "message": message, **data},
                   status=404)

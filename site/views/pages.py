@@ -28,11 +28,11 @@ def _url(request: Request) -> str:
 
 def page_data(request: Request, url: str) -> dict:
     state = app_state(request)
-    snapshot = state.snapshot()
-    page = snapshot.page_by_url(url)
+    generation = state.generation()
+    page = generation.page_by_url(url)
     if page is None:
         raise HTTPException(404, "We could not find that page.")
-    fields = snapshot.searcher.stored_fields(page["docnum"])
+    fields = generation.searcher.stored_fields(page["docnum"])
     root = state.settings.content_dir.resolve()
     source = (root / fields[schema.PATH]).resolve()
     if not source.is_relative_to(root) or not source.is_file():
@@ -65,16 +65,16 @@ def page_data(request: Request, url: str) -> dict:
         "sources": sources,
         "headings": headings,
         "html": html,
-        "side_effects": _side_effects(snapshot, page["pairs"]),
+        "side_effects": _side_effects(generation, page["pairs"]),
         "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
-        "related": _related(snapshot, page, fields),
+        "related": _related(generation, page, fields),
         "highlight": " ".join(words),
     }
 
 
 def _urgent_block(state, notice_id: str) -> str | None:
     """The shared wording of an urgent notice, as a page shows it (no pinned pages)."""
-    notice = state.notices.get().notice(notice_id)
+    notice = state.search_context().notices.notice(notice_id)
     if notice is None:
         return None  # `lupus-guide check` reports the unknown id
     macro = TEMPLATES.env.get_template("_notice.html").module.notice_box
@@ -89,29 +89,29 @@ def _iso_date(value: object) -> str | None:
         return None
 
 
-def _side_effects(snapshot, pairs: list[list[str]]) -> list[dict]:
+def _side_effects(generation, pairs: list[list[str]]) -> list[dict]:
     by_system: dict[str, list[str]] = defaultdict(list)
     for system, effect in pairs:
         by_system[system].append(effect)
     order = {name: i for i, name in enumerate(BODY_SYSTEMS)}
     return [
         {"system": system, "label": system_label(system),
-         "effects": [{"effect": e, "label": snapshot.effect_label(e),
+         "effects": [{"effect": e, "label": generation.effect_label(e),
                       "url": f"/side-effects/{effect_slug(e)}"} for e in effects]}
         for system, effects in sorted(by_system.items(), key=lambda item: order.get(item[0], 99))
     ]
 
 
-def _related(snapshot, page: dict, fields: dict) -> list[dict]:
+def _related(generation, page: dict, fields: dict) -> list[dict]:
     """Pages this one links to, then others from its section."""
     links = json.loads(fields.get(schema.LINKS_JSON) or "[]")
     found: list[dict] = []
     for url in links:
-        other = snapshot.page_by_url(url.split("#")[0].split("?")[0])
+        other = generation.page_by_url(url.split("#")[0].split("?")[0])
         if other and other["url"] != page["url"] and other not in found:
             found.append(other)
     if len(found) < RELATED and page[schema.SECTION]:
-        for other in snapshot.pages_in(snapshot.section_masks.get(page[schema.SECTION], 0)):
+        for other in generation.pages_in(generation.section_masks.get(page[schema.SECTION], 0)):
             if len(found) >= RELATED:
                 break
             if other["url"] != page["url"] and other not in found:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from guide_site import recording
 from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS, MAX_VALUES
 from guide_site.state import app_state
 from guide_site.views.common import BadRequest, json_response, render, search_url, twin
 from indexer.side_effects import system_label
+from search.filters import FACETS, Filters
 from search.results import SearchParams, SearchResult, search
 from search.suggest import suggestions
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is true)
-FACET_PARAMS = {"section": "sections", "system": "systems", "effect": "effects"}
 
 
 SWITCHES = ("exact", "typing")  # parameters that are 0 or 1
@@ -62,12 +64,14 @@ def search_params(request: Request, *, typing: bool = False) -> SearchParams:
                           page=_page_number(query, settings.max_page_number),
                           exact=_switch(query, "exact"),
                           typing=typing and _switch(query, "typing"))
-    for name, attr in FACET_PARAMS.items():
+    chosen = {}
+    for name in FACETS:
         values = query.getlist(name)
         if any(len(v) > MAX_VALUE_CHARS for v in values) or len(values) > MAX_VALUES:
             raise BadRequest(f"{name} takes at most {MAX_VALUES} values of at most "
                              f"{MAX_VALUE_CHARS} characters each")
-        setattr(params, attr, [v for v in values if v.strip()])
+        chosen[name] = [v for v in values if v.strip()]
+    params.filters = Filters.of(chosen)
     return params
 
 
@@ -77,23 +81,22 @@ def landing_link(url: str, anchor: str, words: list[str]) -> str:
     return url + query + (f"#{anchor}" if anchor else "")
 
 
-def _facets_view(result: SearchResult, filters: dict[str, list[str]], q: str,
-                 exact: bool) -> dict:
+def _facets_view(result: SearchResult, q: str, exact: bool) -> dict:
     """Each facet value with the link that chooses it. A section is one choice (a page has
     one section: choosing another replaces it); body systems and side effects add up. So the
     count on a value is always the total its link gives."""
-    out = {}
-    for name, key in FACET_PARAMS.items():
+    filters, out = result.filters, {}
+    for name in FACETS:
         values = []
+        chosen = filters.chosen(name)
         for value in result.facets[name]:
-            chosen = list(filters[key])
             if value.selected:
                 toggled = [v for v in chosen if v != value.value]
             elif name == "section":
                 toggled = [value.value]
             else:
                 toggled = [*chosen, value.value]
-            href = search_url(q, {**filters, key: toggled}, exact=exact)
+            href = search_url(q, filters.with_values(name, toggled), exact=exact)
             values.append({**value.as_dict(), "href": href})
         out[name] = values
     return out
@@ -113,18 +116,15 @@ def search_data(request: Request, *, typing: bool = False) -> dict:
     context = state.search_context()
     result = search(context, params, per_page=state.settings.per_page,
                     max_chars=state.settings.max_query_chars)
-    filters = {
-        key: [v.value for v in result.facets[name] if v.selected]
-        for name, key in FACET_PARAMS.items()
-    }
+    filters = result.filters
     q = result.query if not params.q.strip() else params.q.strip()[: state.settings.max_query_chars]
     chips = [
         {"facet": name, "value": value, "label": next(
             (v.label for v in result.facets[name] if v.value == value), value),
-         "href": search_url(q, {**filters, key: [v for v in filters[key] if v != value]},
+         "href": search_url(q, filters.with_values(name, [v for v in chosen if v != value]),
                             exact=params.exact)}
-        for name, key in FACET_PARAMS.items()
-        for value in filters[key]
+        for name, chosen in filters
+        for value in chosen
     ]
     pages = result.pages
     return {
@@ -157,13 +157,13 @@ def search_data(request: Request, *, typing: bool = False) -> dict:
                 "score": hit.score,
                 "side_effects": [
                     {**pair, "system_label": system_label(pair["system"]),
-                     "label": context.snapshot.effect_label(pair["effect"])}
+                     "label": context.generation.effect_label(pair["effect"])}
                     for pair in hit.side_effects],
             }
             for hit in result.hits
         ],
-        "facets": _facets_view(result, filters, q, params.exact),
-        "filters": filters,
+        "facets": _facets_view(result, q, params.exact),
+        "filters": filters.as_dict(),
         "chips": chips,
         "notice": notice_data(result),
         "relaxed": result.relaxed,
@@ -177,14 +177,20 @@ async def search_page(request: Request) -> Response:
     """The results page; with fragment=1, only its results part (for search as you type,
     typing=1 while the last word may still be unfinished). A page past the last is a 404
     that links to the last one."""
-    data = search_data(request, typing=True)
+    data = await app_state(request).run(partial(search_data, typing=True), request)
+    # For the editors' insights: the search, redacted, and its key for results opened.
+    event = recording.search_event(app_state(request).insights, data)
+    data["search_key"] = event.key if event else None
     template = "_results.html" if request.query_params.get("fragment") == "1" else "search.html"
     status = 404 if data["past_end"] else 200
-    return render(request, template, data, status=status, json_url=twin("/api/search", request))
+    response = render(request, template, data, status=status,
+                      json_url=twin("/api/search", request))
+    recording.mark_search(request, response, data, event)
+    return response
 
 
 async def search_api(request: Request) -> Response:
-    return json_response(search_data(request))
+    return json_response(await app_state(request).run(search_data, request))
 
 
 def suggest_data(request: Request) -> dict:
@@ -197,4 +203,4 @@ def suggest_data(request: Request) -> dict:
 
 
 async def suggest_api(request: Request) -> Response:
-    return json_response(suggest_data(request))
+    return json_response(await app_state(request).run(suggest_data, request))

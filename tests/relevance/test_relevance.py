@@ -20,7 +20,7 @@ def test_judged_queries_reach_their_pages(guide_index: Path) -> None:
     misses = [(o.judged.query, o.rank) for o in report.misses(3)]
     assert report.success_at_3 >= 0.99, misses
     assert report.success_at_1 >= 0.95, [(o.judged.query, o.rank) for o in report.misses(1)]
-    state.live.close()
+    state.close()
 
 
 def test_the_set_covers_every_kind_of_query() -> None:

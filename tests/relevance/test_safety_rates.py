@@ -16,7 +16,7 @@ def test_urgent_searches_are_caught_and_ordinary_ones_left_alone(guide_index: Pa
     cases = load_safety_cases(CASES)
     state = AppState(load_settings({}).with_paths(CONTENT, guide_index))
     report = evaluate_safety(state.search_context(), cases)
-    state.live.close()
+    state.close()
     assert len(report.urgent) >= 300 and len(report.ordinary) >= 300
     misses = [(o.case.query, o.case.expected, o.got) for o in report.misses()]
     assert report.caught >= 0.97, misses

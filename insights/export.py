@@ -1,0 +1,71 @@
+"""Events as JSON lines, for an organisation's own log pipeline or warehouse (ClickHouse,
+PostgreSQL...). Rows are exported as stored: already redacted, hourly counts, crisis searches
+without text. Reports built elsewhere must apply the same rule as ours: show a query only
+once it was seen in at least LUPUS_GUIDE_INSIGHTS_MIN_HOURS different hours."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from insights.events import SECONDS_PER_HOUR
+from insights.store import open_for_report
+
+QUERIES = {
+    "search": ("SELECT hour, search_key, query, filters, notice, total, relaxed, corrected, "
+               "count FROM searches WHERE hour >= ? ORDER BY hour, search_key"),
+    "opened": "SELECT hour, search_key, url, count FROM opened WHERE hour >= ? ORDER BY hour",
+    "feedback": "SELECT hour, page, helpful, count FROM feedback WHERE hour >= ? ORDER BY hour",
+    "reason": "SELECT hour, page, reason, count FROM reasons WHERE hour >= ? ORDER BY hour",
+    "dropped": "SELECT hour, count FROM drops WHERE hour >= ? ORDER BY hour",
+}
+
+
+def _hour(hour: int) -> str:
+    return datetime.fromtimestamp(hour * SECONDS_PER_HOUR, UTC).strftime("%Y-%m-%dT%H:00:00Z")
+
+
+def _record(kind: str, row: tuple) -> dict:
+    if kind == "search":
+        hour, key, query, filters, notice, total, relaxed, corrected, count = row
+        return {"type": kind, "hour": _hour(hour), "search_key": key, "query": query,
+                "filters": json.loads(filters) if filters else {}, "notice": notice,
+                "total": total, "relaxed": bool(relaxed), "corrected": bool(corrected),
+                "count": count}
+    if kind == "opened":
+        hour, key, url, count = row
+        return {"type": kind, "hour": _hour(hour), "search_key": key, "page": url,
+                "count": count}
+    if kind == "feedback":
+        hour, page, helpful, count = row
+        return {"type": kind, "hour": _hour(hour), "page": page, "helpful": bool(helpful),
+                "count": count}
+    if kind == "reason":
+        hour, page, reason, count = row
+        return {"type": kind, "hour": _hour(hour), "page": page, "reason": reason,
+                "count": count}
+    hour, count = row
+    return {"type": kind, "hour": _hour(hour), "count": count}
+
+
+def records(paths: Sequence[Path], since_hour: int) -> Iterator[dict]:
+    for path in paths:
+        conn = open_for_report(path)
+        try:
+            for kind, sql in QUERIES.items():
+                for row in conn.execute(sql, (since_hour,)):
+                    yield _record(kind, row)
+        finally:
+            conn.close()
+
+
+def export_jsonl(paths: Sequence[Path], since_hour: int, out: TextIO) -> int:
+    """Writes one JSON object a line; returns how many."""
+    written = 0
+    for record in records(paths, since_hour):
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        written += 1
+    return written
