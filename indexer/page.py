@@ -102,6 +102,9 @@ class Page:
     next_review: date | None = None
     sources: list[Source] = field(default_factory=list)
     order: int | None = None  # place in its section's listing; lower first, None after
+    # The "Possible Side Effects" list items as written, so a side-effect page can quote
+    # the line that names an effect.
+    side_effect_lines: list[str] = field(default_factory=list)
     # What the HTML parser warned about, one short line each (not part of the record:
     # the two readers differ here, and the build counts them in its summary).
     parser_notes: list[str] = field(default_factory=list, compare=False)
@@ -234,7 +237,8 @@ def page_from_tree(tree: Tree, relative: str, *, modified: datetime,
     order, bad_order = page_order(_meta(metas, ORDER_META))
     warnings.extend(w for w in (bad_date, bad_next, bad_order) if w)
     side_effects: list[SideEffect] = []
-    for line in parts.list_after(rules.is_side_effects_heading):
+    side_effect_lines = parts.list_after(rules.is_side_effects_heading)
+    for line in side_effect_lines:
         parsed = parse_side_effect_line(line)
         side_effects.extend(e for e in parsed.effects if e not in side_effects)
         if parsed.warning:
@@ -263,6 +267,7 @@ def page_from_tree(tree: Tree, relative: str, *, modified: datetime,
         next_review=next_review,
         sources=[Source(title, url) for title, url in parts.sources],
         order=order,
+        side_effect_lines=side_effect_lines,
     )
 
 

@@ -91,6 +91,7 @@ TITLE_WORDS, SYSTEM_EFFECT, LINKS_JSON = "title_words", "system_effect", "links"
 # the page's place in its section listing (absent when it sets none).
 LAST_REVIEWED, NEXT_REVIEW, SOURCES_JSON, ORDER = "last_reviewed", "next_review", "sources", "order"
 EFFECT_LABELS_JSON = "effect_labels"  # JSON {effect key: label as the page wrote it}
+SIDE_EFFECT_LINES_JSON = "side_effect_lines"  # JSON [line of the side-effect list, as written]
 PAIR_SEPARATOR = "|"
 IDENTIFIERS = "identifiers"
 
@@ -179,6 +180,7 @@ def build_schema() -> fields.Schema:
         sources=fields.STORED(),
         order=fields.STORED(),
         effect_labels=fields.STORED(),
+        side_effect_lines=fields.STORED(),
     )
 
 
@@ -222,4 +224,5 @@ def page_document(page: Page) -> dict:
         SOURCES_JSON: json.dumps([[s.title, s.url] for s in page.sources]),
         ORDER: page.order,  # None: not stored
         EFFECT_LABELS_JSON: json.dumps(_effect_labels(page)),
+        SIDE_EFFECT_LINES_JSON: json.dumps(page.side_effect_lines),
     }

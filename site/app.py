@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -13,27 +12,28 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from guide_site.http_cache import ResponseCache
 from guide_site.middleware import SECURITY_HEADERS, GuardMiddleware
 from guide_site.recording import SearchRecorder
 from guide_site.settings import Settings, load_settings
 from guide_site.state import AppState
-from guide_site.views import admin, browse, feedback, meta, pages, search
+from guide_site.static_files import ASSETS
+from guide_site.views import admin, browse, feedback, meta, missing, pages, search
 from guide_site.views.common import json_response, render
 from indexer import generations
 
-STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("lupus_guide")
 
 ROUTES = [
     Route("/", browse.home),
     Route("/search", search.search_page),
+    Route("/sections", browse.sections),
     Route("/sections/{slug}", browse.section),
     Route("/side-effects", browse.side_effects),
     Route("/side-effects/{effect}", browse.side_effect),
     Route("/drugs", browse.drugs),
+    Route("/drugs/compare", browse.compare),
     Route("/sitemap", meta.sitemap),
     Route("/sitemap.xml", meta.sitemap_xml),
     Route("/robots.txt", meta.robots),
@@ -43,10 +43,12 @@ ROUTES = [
     Route("/api", browse.home_api),
     Route("/api/search", search.search_api),
     Route("/api/suggest", search.suggest_api),
+    Route("/api/sections", browse.sections_api),
     Route("/api/sections/{slug}", browse.section_api),
     Route("/api/side-effects", browse.side_effects_api),
     Route("/api/side-effects/{effect}", browse.side_effect_api),
     Route("/api/drugs", browse.drugs_api),
+    Route("/api/drugs/compare", browse.compare_api),
     Route("/api/sitemap", meta.sitemap_api),
     Route("/api/status", meta.status_api),
     Route("/api/openapi.json", meta.openapi),
@@ -56,7 +58,7 @@ ROUTES = [
     Route("/feedback", feedback.feedback_post, methods=["POST"]),
     Route("/insights/opened", feedback.opened, methods=["POST"]),
     admin.ADMIN,
-    Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    Mount("/static", app=ASSETS, name="static"),
     Route("/{section}/{name}", pages.guide_page),
     Route("/{name}", pages.guide_page),
 ]
@@ -71,6 +73,8 @@ async def http_error(request: Request, error: Exception) -> Response:
     status, detail = error.status_code, error.detail
     if _wants_json(request):
         response = json_response({"error": detail}, status=status)
+    elif status == 404:  # a redirect where the address obviously meant another page
+        response = await missing.not_found(request, detail)
     else:
         response = render(request, "error.html", {"status": status, "message": detail},
                           status=status)

@@ -47,7 +47,8 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         gzip = b"gzip" in headers.get(b"accept-encoding", b"")
-        key = (version, path, scope.get("query_string", b""), gzip)
+        # The host too: pages hold their own full address (link previews, print).
+        key = (version, headers.get(b"host", b""), path, scope.get("query_string", b""), gzip)
         etag = self._etag(key)
         if etag in headers.get(b"if-none-match", b""):
             await self._send(send, 304, [(b"etag", etag), (b"cache-control", self.cache_control)],

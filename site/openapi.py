@@ -111,11 +111,29 @@ SECTION = _object({"slug": STRING, "title": STRING, "search_url": STRING,
                   ("slug", "title", "pages"))
 SIDE_EFFECTS = _object({"total": INTEGER, "systems": _array(_object(
     {"system": STRING, "label": STRING, "effects": _array(EFFECT)}))}, ("systems", "total"))
+EFFECT_LINK = _object({"effect": STRING, "label": STRING, "url": STRING},
+                      ("effect", "label", "url"))
+EFFECT_DRUG = {**PAGE_LINK, "properties": {
+    **PAGE_LINK["properties"], "name": STRING, "systems": _array(STRING),
+    "system_labels": _array(STRING),
+    "lines": {**_array(STRING), "description": "The lines of the drug page's side-effect "
+              "list that name this effect, as written"},
+    "side_effects_url": {"type": "string", "description": "The drug page's side-effect list"},
+    "warning_signs": {**_array(STRING), "description": "When to call a doctor right away"}}}
 SIDE_EFFECT = _object({"effect": STRING, "label": STRING, "slug": STRING,
-                       "search_url": STRING, "drugs": _array(PAGE_LINK)},
+                       "search_url": STRING, "drugs": _array(EFFECT_DRUG)},
                       ("effect", "label", "drugs"))
 DRUGS = _object({"systems": _array(STRING), "system_labels": _array(STRING),
                  "drugs": _array(PAGE_LINK)}, ("systems", "drugs"))
+COMPARE = _object({
+    "drugs": _array(_object({"slug": STRING, "name": STRING}, ("slug", "name"))),
+    "chosen": _array(STRING), "unknown": _array(STRING),
+    "compared": _array({**PAGE_LINK, "properties": {**PAGE_LINK["properties"],
+                                                    "name": STRING, "slug": STRING}}),
+    "rows": _array(_object({"system": STRING, "label": STRING,
+                            "cells": _array(_array(EFFECT_LINK))})),
+    "in_both": _array(EFFECT_LINK),
+}, ("drugs", "chosen", "unknown", "compared", "rows", "in_both"))
 SITEMAP = _object({"groups": _array(_object({"slug": STRING, "title": STRING,
                                              "pages": _array(PAGE_LINK)}))}, ("groups",))
 STATUS = _object({"generation": INTEGER, "pages": INTEGER, "built_at": NULLABLE_STRING,
@@ -167,6 +185,8 @@ OPENAPI: dict = {
             parameters=[_path("section", "treating-lupus"), _path("name", "methotrexate")]),
         "/api/pages/{name}": _get("One of the site's own pages", GUIDE_PAGE, errors=("404",),
                                   parameters=[_path("name", "about-us")]),
+        "/api/sections": _get("The sections of the guide", _object({"sections": SECTIONS},
+                                                                  ("sections",))),
         "/api/sections/{slug}": _get("A section's pages, in the editors' order", SECTION,
                                      errors=("404",),
                                      parameters=[_path("slug", "treating-lupus")]),
@@ -175,6 +195,12 @@ OPENAPI: dict = {
                                            errors=("404",),
                                            parameters=[_path("effect", "headache")]),
         "/api/drugs": _get("Drugs and their side effects by body system", DRUGS),
+        "/api/drugs/compare": _get(
+            "Two drugs' side effects side by side", COMPARE, errors=("400",),
+            parameters=[{"name": name, "in": "query", "required": False, "example": example,
+                         "description": "A drug page's name (the end of its address)",
+                         "schema": {"type": "string", "maxLength": 100}}
+                        for name, example in (("a", "methotrexate"), ("b", "azathioprine"))]),
         "/api/sitemap": _get("Every page, by section", SITEMAP),
         "/api/status": _get("The live index generation and its pages", STATUS),
         "/healthz": _get("Whether the site can answer", HEALTH),

@@ -437,7 +437,7 @@ TRAVERSALS = [
     b"/api/pages/../../etc/passwd", b"/api/pages/%2e%2e/%2e%2e%2fREADME.md",
     b"/treating-lupus/..%2f..%2f..%2fetc%2fpasswd", b"/treating-lupus/..%2fmethotrexate",
     b"/pages/..%2f..%2fREADME", b"/content/treating-lupus/methotrexate.html",
-    b"/treating-lupus/methotrexate.html", b"/index/CURRENT", b"/writer.lock",
+    b"/index/CURRENT", b"/writer.lock",
     b"/sections/..%2f..%2fetc%2fpasswd", b"/side-effects/..%2f..%2fetc%2fpasswd",
 ]
 SECRETS = re.compile(r"root:x?:0:0|def build_index|^import |\[project\]|gen-\d{6}|"
@@ -451,6 +451,15 @@ def test_no_directory_traversal(client: TestClient, target: bytes) -> None:
     assert not SECRETS.search(response.text), f"{target!r} leaked a file"
     assert not LEAKS.search(response.text), f"{target!r}: {LEAKS.search(response.text)}"
     assert response.headers.get("content-security-policy"), f"{target!r}: no CSP"
+
+
+def test_a_page_file_name_leads_to_the_page_not_its_source(client: TestClient) -> None:
+    """An old link to the file (`.html`) is sent to the page's address; the file itself is
+    never served."""
+    response = raw_request(client.app, b"/treating-lupus/methotrexate.html")
+    assert response.status_code == 301
+    assert response.headers["location"] == "/treating-lupus/methotrexate"
+    assert response.headers.get("content-security-policy")
 
 
 @pytest.mark.parametrize("path", ["/../indexer/build.py", "/%2e%2e%2fpyproject.toml",

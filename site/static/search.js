@@ -1,12 +1,21 @@
-/* Lupus Guide: search as you type, suggestions and "Copy link" buttons.
+/* Lupus Guide: search as you type, suggestions, "Copy link", print and share buttons.
 
    Progressive enhancement only. Without this file every feature still works through the
    server-rendered form and links, so the script only ever adds to a page: it keeps real
-   links real, and when something fails it falls back to an ordinary page load. */
+   links real, and when something fails it falls back to an ordinary page load.
+
+   Every keystroke asks at once (the server answers in a few milliseconds, so waiting for a
+   pause in typing would only add delay): one request in flight per box, the one before it
+   cancelled, an answer for words no longer in the box dropped, and each answer kept for the
+   page's life, so going back over the same words asks nothing. On /search the results come
+   first, and the suggestions for the same words once typing pauses. */
 "use strict";
 
 (() => {
-  const DELAY_MS = 150; // wait for a pause in typing, so one request is sent per word, not per key
+  const KEPT_ANSWERS = 60; // answers kept per box (a results part is about 20 KB)
+  const TITLE_CHARS = 60; // a long search is shortened in the tab's title, as on the server
+  const ADDRESS_PAUSE_MS = 300; // typed results get their address after this pause in typing
+  const SUGGEST_PAUSE_MS = 100; // on /search, suggestions follow the results after this pause
 
   const form = document.querySelector("form[data-instant]");
   const input = form && form.querySelector("#q");
@@ -28,19 +37,34 @@
     announceTimer = setTimeout(() => { announcer.textContent = message; }, 50);
   }
 
-  /** A fetch that cancels the previous one made through it, so an answer that arrives late
-      never overwrites a newer one. Resolves to the parsed body, or null when superseded. */
-  function latestOnly(parse) {
+  /** One box's requests: each cancels the one before it (at most one in flight), and answers
+      are kept by address, so an address asked again is answered at once. `get(url, parse)`
+      resolves to the parsed body, or null when a newer request superseded it. */
+  function latestOnly() {
     let controller = null;
-    const cancel = () => { if (controller) controller.abort(); };
-    const get = async (url) => {
+    const answers = new Map(); // address -> parsed body, oldest first
+    const cancel = () => {
+      if (controller) controller.abort();
+      controller = null;
+    };
+    const get = async (url, parse) => {
       cancel();
+      if (answers.has(url)) {
+        const body = answers.get(url);
+        answers.delete(url); // now the newest
+        answers.set(url, body);
+        return body;
+      }
       const mine = (controller = new AbortController());
       try {
         const response = await fetch(url, { signal: mine.signal, credentials: "same-origin" });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const body = await parse(response);
-        return mine.signal.aborted ? null : body;
+        if (mine.signal.aborted) return null;
+        controller = null;
+        answers.set(url, body);
+        if (answers.size > KEPT_ANSWERS) answers.delete(answers.keys().next().value);
+        return body;
       } catch (error) {
         if (error.name === "AbortError") return null;
         throw error;
@@ -48,6 +72,18 @@
     };
     get.cancel = cancel;
     return get;
+  }
+
+  const asJson = (response) => response.json();
+  const asText = (response) => response.text();
+
+  /** `text` cut at a word near `limit` characters, with "…" (as the server's headings). */
+  function shortened(text, limit) {
+    const squeezed = text.split(/\s+/).filter(Boolean).join(" ");
+    if (squeezed.length <= limit) return squeezed;
+    const head = squeezed.slice(0, limit);
+    const cut = head.includes(" ") ? head.slice(0, head.lastIndexOf(" ")) : head;
+    return `${cut.replace(/[,;:.-]+$/, "")}…`;
   }
 
   function visuallyHidden(text) {
@@ -83,12 +119,13 @@
 
   /* ---------- Suggestions: the WAI-ARIA 1.2 combobox pattern ---------- */
 
-  const getSuggestions = latestOnly((response) => response.json());
+  const ask = latestOnly(); // the search box's one request in flight
   let items = []; // the suggestions shown, as sent by /api/suggest
   let itemsFor = ""; // the words they were found for
   let active = -1; // index of the option with visual focus (focus itself stays in the box)
-  let typingTimer = 0;
   let wanted = false; // suggestions asked for (typed) and not yet shown or dismissed
+  let pendingStep = 0; // an arrow key pressed while the words' suggestions were on their way
+  let suggestTimer = 0;
 
   function setActive(index) {
     active = index;
@@ -153,6 +190,8 @@
   }
 
   function showSuggestions(found, text, notice = null) {
+    const step = pendingStep;
+    pendingStep = 0;
     items = found;
     itemsFor = text;
     showNotice(notice);
@@ -179,39 +218,53 @@
       openList();
       const count = `${found.length} ${found.length === 1 ? "suggestion" : "suggestions"} available`;
       announce(notice ? `${notice.title}. ${count}` : count);
+      if (step) setActive(step === 1 ? 0 : found.length - 1);
     } else {
       closeList();
       announce("No suggestions");
     }
   }
 
-  /** Dismisses the list, and any suggestions still on their way (Escape, leaving the box). */
+  /** Dismisses the list (Escape, leaving the box). Away from /search, the suggestions still
+      on their way are cancelled too; on /search they come with the results, which still
+      matter. */
   function dismissSuggestions() {
     wanted = false;
-    getSuggestions.cancel();
+    pendingStep = 0;
+    clearTimeout(suggestTimer);
+    if (!results) ask.cancel();
     closeList();
   }
 
-  async function updateSuggestions() {
-    const text = input.value;
-    if (!wanted) return; // dismissed while waiting for the pause in typing
+  /** Shows suggestions that arrived for `text`, unless the words changed meanwhile, the list
+      was dismissed, or the user left the box. */
+  function offerSuggestions(data, text) {
     if (!text.trim()) {
       items = [];
       dismissSuggestions();
       return;
     }
-    let data;
-    try {
-      data = await getSuggestions(`/api/suggest?${new URLSearchParams({ q: text })}`);
-    } catch {
-      dismissSuggestions(); // suggestions are a convenience: the form still works
-      return;
-    }
-    // Drop an answer for words no longer in the box, or one arriving after the user left it.
     if (data && wanted && text === input.value && document.activeElement === input) {
       wanted = false;
       showSuggestions(data.suggestions, text, data.notice || null);
     }
+  }
+
+  /** Away from /search: the suggestions for the words in the box. */
+  async function updateSuggestions() {
+    const text = input.value;
+    if (!text.trim()) {
+      offerSuggestions(null, text);
+      return;
+    }
+    let data;
+    try {
+      data = await ask(`/api/suggest?${new URLSearchParams({ q: text })}`, asJson);
+    } catch {
+      dismissSuggestions(); // suggestions are a convenience: the form still works
+      return;
+    }
+    if (data) offerSuggestions(data, text);
   }
 
   function openSuggestion(index) {
@@ -222,7 +275,6 @@
 
   /* ---------- Results in place, on /search ---------- */
 
-  const getFragment = latestOnly((response) => response.text());
   let shownSearch = window.location.search; // the query string the results on screen belong to
   let typingEntry = false; // whether this bout of typing already has its own history entry
 
@@ -236,37 +288,109 @@
     typingEntry = how === "typing";
   }
 
-  function enhanceResults() {
-    results.querySelectorAll("button.copy-link[hidden]").forEach((b) => { b.hidden = false; });
+  const wide = window.matchMedia("(min-width: 48.01rem)");
+
+  /** The filters beside the results are open on a wide screen; on a phone they wait behind
+      their "Filter results" button. */
+  function placeFilters() {
+    const panel = results.querySelector("[data-filter-panel]");
+    if (panel && wide.matches) panel.open = true;
   }
 
-  /** Loads the results part of /search<search> into the page. `how` is "typing", "submit",
-      "link" or "history"; `link` is the link that asked for it, if any. */
-  async function showResults(search, how, link = null) {
-    let html;
-    try {
-      // While typing, the last word may be unfinished (typing=1 lets the server complete
-      // it); a sent search means whole words.
-      const extra = how === "typing" ? "fragment=1&typing=1" : "fragment=1";
-      html = await getFragment(`/search${search}${search.length > 1 ? "&" : "?"}${extra}`);
-    } catch {
-      // The server refused (a bad page number...) or cannot be reached: a real page load
-      // shows its own explanation. While typing, leave the page alone.
-      if (how === "history") window.location.reload();
-      else if (how !== "typing") window.location.assign(`/search${search}`);
-      return;
-    }
-    if (html === null) return; // superseded by a newer request
-    if (how === "typing" && search !== formSearch()) return; // the words changed meanwhile
+  function enhanceResults() {
+    results.querySelectorAll("button.copy-link[hidden]").forEach((b) => { b.hidden = false; });
+    placeFilters();
+  }
 
+  /** Which of the filter panel and its "Show more" lists are open, to keep them so. */
+  function openParts() {
+    return [...results.querySelectorAll("details[open]")].map((d) =>
+      d.matches("[data-filter-panel]") ? "panel" : (d.closest(".facet") || d).getAttribute("aria-label"));
+  }
+
+  function reopen(parts) {
+    for (const details of results.querySelectorAll("details")) {
+      const name = details.matches("[data-filter-panel]") ? "panel"
+        : (details.closest(".facet") || details).getAttribute("aria-label");
+      if (parts.includes(name)) details.open = true;
+    }
+  }
+
+  /** Puts a results part on screen for `search`, as `how` asked. */
+  function paintResults(html, search, how) {
+    const open = openParts();
     results.innerHTML = html;
+    reopen(open);
     shownSearch = search;
     keepFacets(search);
     enhanceResults();
-    remember(search, how);
     results.dispatchEvent(new CustomEvent("results-shown", { detail: { search, how } }));
-    const q = (new URLSearchParams(search).get("q") || "").trim();
-    document.title = `${q ? `${q} - Search` : "Search"} | Lupus Guide`;
+    const addressAndTitle = () => {
+      remember(search, how);
+      const q = (new URLSearchParams(search).get("q") || "").trim();
+      document.title = `${q ? `${shortened(q, TITLE_CHARS)} - Search` : "Search"} | Lupus Guide`;
+    };
+    // While typing, the address and title wait for a pause (a new address costs the browser
+    // work, and makes it read the page's icon again): the results come first.
+    if (how === "typing") {
+      pendingAddress = addressAndTitle;
+      clearTimeout(addressTimer);
+      addressTimer = setTimeout(settleAddress, ADDRESS_PAUSE_MS);
+    } else {
+      settleAddress();
+      addressAndTitle();
+    }
+  }
+
+  let pendingAddress = null; // the address and title of typed results not yet recorded
+  let addressTimer = 0;
+
+  /** Records the typed results' address now (before another entry, or on leaving the box). */
+  function settleAddress() {
+    clearTimeout(addressTimer);
+    const work = pendingAddress;
+    pendingAddress = null;
+    if (work) work();
+  }
+
+  /** Typing on /search: the results for the words in the box at once (typing=1: the last
+      word may be unfinished, and the server completes it), then their suggestions once
+      typing pauses: one request after the other, so the results never wait for them. */
+  async function typed() {
+    const search = formSearch();
+    const text = input.value;
+    let html;
+    try {
+      html = await ask(`/search${search}&fragment=1&typing=1`, asText);
+    } catch {
+      dismissSuggestions(); // leave the page alone: the form still works
+      return;
+    }
+    if (html === null || search !== formSearch()) return; // superseded, or words changed
+    paintResults(html, search, "typing");
+    // The suggestions wait for a short pause after the results: a person typing on sees new
+    // results at every key, and the server is not kept busy with suggestions never shown.
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(() => {
+      if (wanted && text === input.value) updateSuggestions();
+    }, SUGGEST_PAUSE_MS);
+  }
+
+  /** Loads the results part of /search<search> into the page. `how` is "submit", "link" or
+      "history"; `link` is the link that asked for it, if any. */
+  async function showResults(search, how, link = null) {
+    let html;
+    try {
+      html = await ask(`/search${search}${search.length > 1 ? "&" : "?"}fragment=1`, asText);
+    } catch {
+      // The server refused (a bad page number...) or cannot be reached: a real page load
+      // shows its own explanation.
+      if (how === "history") window.location.reload();
+      else window.location.assign(`/search${search}`);
+      return;
+    }
+    if (html === null) return; // superseded by a newer request
+    paintResults(html, search, how);
 
     if (how !== "typing") {
       // The count's own live region is new, so screen readers would not read it: say it here.
@@ -292,13 +416,25 @@
     target.focus();
   }
 
-  function scheduleUpdate() {
+  /** A keystroke: ask at once. */
+  function update() {
     wanted = true;
-    clearTimeout(typingTimer);
-    typingTimer = setTimeout(() => {
-      updateSuggestions();
-      if (results) showResults(formSearch(), "typing");
-    }, DELAY_MS);
+    clearTimeout(suggestTimer);
+    if (results) typed();
+    else updateSuggestions();
+  }
+
+  /** A result's page, asked for ahead while the pointer or focus is on its link, so it opens
+      at once. Through fetch (the Content-Security-Policy allows only connections to this
+      site): the browser keeps the page, and the server has it ready. */
+  const fetchedAhead = new Set();
+  function fetchAhead(event) {
+    const link = event.target instanceof Element && event.target.closest(".result-title a, .pinned a");
+    if (!link || link.origin !== window.location.origin) return;
+    const url = link.pathname + link.search;
+    if (fetchedAhead.has(url) || fetchedAhead.size > 20) return;
+    fetchedAhead.add(url);
+    fetch(url, { credentials: "same-origin", priority: "low" }).catch(() => fetchedAhead.delete(url));
   }
 
   /* ---------- Wiring ---------- */
@@ -309,7 +445,7 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
 
-    input.addEventListener("input", scheduleUpdate);
+    input.addEventListener("input", update);
 
     input.addEventListener("keydown", (event) => {
       if (event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -317,6 +453,13 @@
       switch (event.key) {
         case "ArrowDown":
         case "ArrowUp": {
+          if (itemsFor !== input.value && wanted && input.value.trim()) {
+            // The words' suggestions are on their way (a key pressed right after typing):
+            // the key applies to them when they arrive, not to those for earlier words.
+            event.preventDefault();
+            pendingStep = event.key === "ArrowDown" ? 1 : -1;
+            return;
+          }
           if (!items.length || itemsFor !== input.value) return; // none, or for other words
           event.preventDefault(); // keep the caret where it is
           const step = event.key === "ArrowDown" ? 1 : -1;
@@ -343,7 +486,7 @@
           } else if (input.value) {
             input.value = "";
             event.preventDefault();
-            scheduleUpdate();
+            update();
           }
           break;
         default:
@@ -352,6 +495,7 @@
 
     input.addEventListener("blur", () => {
       dismissSuggestions();
+      if (results) settleAddress();
       typingEntry = false; // the next edit gets its own history entry
     });
 
@@ -367,7 +511,6 @@
       dismissSuggestions();
       if (!results) return; // elsewhere: an ordinary GET to /search
       event.preventDefault(); // on /search the results are updated in place
-      clearTimeout(typingTimer);
       showResults(formSearch(), "submit");
     });
 
@@ -386,6 +529,12 @@
 
   if (results && form && input) {
     enhanceResults();
+    wide.addEventListener("change", () => {
+      const panel = results.querySelector("[data-filter-panel]");
+      if (panel) panel.open = wide.matches;
+    });
+    results.addEventListener("pointerover", fetchAhead);
+    results.addEventListener("focusin", fetchAhead);
 
     // Links to other searches (facets, chips, pages, corrections) load in place; they stay
     // real links, so opening one in a new tab or without JavaScript still works.
@@ -396,8 +545,8 @@
       const url = new URL(link.href);
       if (url.origin !== window.location.origin || url.pathname !== "/search") return;
       event.preventDefault();
-      clearTimeout(typingTimer); // a keystroke still waiting must not undo the link
-      input.value = url.searchParams.get("q") || "";
+      input.value = url.searchParams.get("q") || ""; // its request replaces any typed one
+      dismissSuggestions();
       showResults(url.search, "link", link);
     });
 
@@ -411,7 +560,7 @@
 
     window.addEventListener("popstate", () => {
       if (window.location.search === shownSearch) return; // only the #part changed
-      clearTimeout(typingTimer);
+      pendingAddress = null; // the typed results' address is history now
       input.value = new URLSearchParams(window.location.search).get("q") || "";
       dismissSuggestions();
       typingEntry = false;
@@ -447,36 +596,109 @@
   }
 
   const copyTimers = new WeakMap();
+
+  /** Says a copy worked on the button itself for two seconds: an icon button shows
+      "Copied" beside its icon, a worded one reads "Link copied". */
+  function showCopied(button) {
+    const words = button.querySelector(".button-words");
+    if (words) {
+      words.dataset.label = words.dataset.label || words.textContent;
+      words.textContent = "Link copied";
+    } else {
+      button.classList.add("copied");
+    }
+    clearTimeout(copyTimers.get(button));
+    copyTimers.set(button, setTimeout(() => {
+      if (words) words.textContent = words.dataset.label;
+      button.classList.remove("copied");
+    }, 2000));
+  }
+
   document.addEventListener("click", async (event) => {
     const button = event.target.closest("button.copy-link[data-copy]");
     if (!button) return;
     const url = new URL(button.dataset.copy, window.location.href).href;
+    // On a touch screen, the page's share button opens the phone's own share sheet.
+    if (button.matches("[data-share]") && navigator.share && touch.matches) {
+      try {
+        await navigator.share({ title: document.title, url });
+      } catch {
+        // dismissed: nothing to say
+      }
+      return;
+    }
     const copied = await copyText(url);
     button.focus(); // the fallback's temporary field took focus
     announce(copied ? "Link copied" : "Could not copy the link: copy it from the address bar",
       true);
-    if (!copied) return;
-    // Visible feedback too: the button's first words read "Link copied" for two seconds.
-    const words = button.firstChild;
-    words.textContent = "Link copied";
-    clearTimeout(copyTimers.get(button));
-    copyTimers.set(button, setTimeout(() => { words.textContent = "Copy link"; }, 2000));
+    if (copied) showCopied(button);
   });
 
-  // On guide pages, a button after each titled section heading copies a link to it. The page's
-  // address is used without its query (?highlight=...), which only marks words for one search.
+  const touch = window.matchMedia("(hover: none)");
+  const SVG = "http://www.w3.org/2000/svg";
+
+  /** A chain-link icon (decorative: the button's name is its hidden words). */
+  function linkIcon() {
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    for (const d of ["M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7",
+      "M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7"]) {
+      const path = document.createElementNS(SVG, "path");
+      path.setAttribute("d", d);
+      svg.append(path);
+    }
+    return svg;
+  }
+
+  // On guide pages, a small icon button beside each titled section heading copies a link to
+  // it. The page's address is used without its query (?highlight=...), which only marks
+  // words for one search.
   document.querySelectorAll("[data-copy-headings] :is(h2, h3)[id]").forEach((heading) => {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-link heading-link";
     button.dataset.copy = `${window.location.pathname}#${heading.id}`;
-    button.append("Copy link", visuallyHidden(` to “${heading.textContent.trim()}”`));
+    const copiedNote = document.createElement("span");
+    copiedNote.className = "copied-note";
+    copiedNote.textContent = "Copied";
+    button.append(linkIcon(), visuallyHidden(`Copy link to “${heading.textContent.trim()}”`),
+      copiedNote);
     // Heading and button share a row; the heading keeps its own name for the page outline.
     const row = document.createElement("div");
     row.className = "heading-row";
     heading.before(row);
     row.append(heading, button);
   });
+
+  // A guide page's tools: print, and one share button (the phone's share sheet on touch).
+  const tools = document.querySelector("[data-page-tools]");
+  if (tools) {
+    tools.querySelectorAll(".copy-link").forEach((button) => {
+      const words = document.createElement("span");
+      words.className = "button-words";
+      const shares = button.matches("[data-share]") && navigator.share && touch.matches;
+      words.textContent = shares ? "Share this page" : "Copy link to this page";
+      button.replaceChildren(words);
+    });
+    const print = tools.querySelector("[data-print]");
+    if (print && typeof window.print === "function") {
+      print.addEventListener("click", () => window.print());
+    } else if (print) {
+      print.remove();
+    }
+    tools.hidden = false;
+  }
+
+  // The sections row scrolls sideways on a phone: bring the current section into view.
+  const current = document.querySelector(".sections-nav a[aria-current]");
+  if (current) {
+    const row = current.closest("ul");
+    if (row.scrollWidth > row.clientWidth) {
+      row.scrollLeft = current.offsetLeft - row.offsetLeft - 16;
+    }
+  }
 
   /* ---------- Search insights: results opened, and searches made by typing ---------- */
 

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from guide_site.state import app_state
-from guide_site.views.common import by_listing_order, effect_slug, html_and_json, search_url
+from guide_site.views.common import (
+    BadRequest,
+    by_listing_order,
+    effect_slug,
+    html_and_json,
+    search_url,
+)
 from indexer import schema
+from indexer.page_rules import is_side_effects_heading
 from indexer.sections import SECTIONS
-from indexer.side_effects import BODY_SYSTEMS, system_label
+from indexer.side_effects import BODY_SYSTEMS, parse_side_effect_line, system_label
 from search.filters import Filters
 
 COMMON_EFFECTS = 12
 START_URL = "/lupus-symptoms/what-is-lupus"  # the guide's start page, linked from home
+SIDE_EFFECTS_ANCHOR = "possible-side-effects"  # when a page's own anchor is not stored
+COMPARED = ("a", "b")  # /drugs/compare?a=methotrexate&b=azathioprine
+MAX_NAME_CHARS = 100
 
 
 def _page_link(page: dict) -> dict:
@@ -53,6 +64,11 @@ def home_data(request: Request) -> dict:
             "start": _page_link(start) if start else None}
 
 
+def sections_data(request: Request) -> dict:
+    """Every section of the guide, with how many pages it has."""
+    return {"sections": _sections(app_state(request).generation())}
+
+
 def section_data(request: Request) -> dict:
     slug = request.path_params["slug"]
     if slug not in SECTIONS:
@@ -77,7 +93,34 @@ def side_effects_data(request: Request) -> dict:
     return {"systems": groups, "total": len(effects)}
 
 
+def _effect_item(generation, effect: str) -> dict:
+    return {"effect": effect, "label": generation.effect_label(effect),
+            "url": f"/side-effects/{effect_slug(effect)}"}
+
+
+def _stored(generation, page: dict) -> dict:
+    return generation.searcher.stored_fields(page["docnum"])
+
+
+def _side_effects_anchor(fields: dict) -> str:
+    """The anchor of the page's "Possible Side Effects" heading."""
+    for anchor, heading, _ in json.loads(fields.get(schema.SECTIONS_JSON) or "[]"):
+        if anchor and is_side_effects_heading(heading):
+            return anchor
+    return SIDE_EFFECTS_ANCHOR
+
+
+def _lines_naming(fields: dict, effect: str) -> list[str]:
+    """The lines of the page's side-effect list that name `effect`, as the page wrote
+    them (none from an index built before the lines were stored)."""
+    lines = json.loads(fields.get(schema.SIDE_EFFECT_LINES_JSON) or "[]")
+    return [line for line in lines
+            if any(e.effect == effect for e in parse_side_effect_line(line).effects)]
+
+
 def side_effect_data(request: Request) -> dict:
+    """The drugs that list one side effect: for each, the line of its list that names it,
+    a link to its side-effect section and its "call your doctor right away" signs."""
     slug = request.path_params["effect"]
     generation = app_state(request).generation()
     effect = next((e for e in generation.effect_masks if effect_slug(e) == slug), None)
@@ -85,35 +128,91 @@ def side_effect_data(request: Request) -> dict:
         raise HTTPException(404, "No drug in the guide lists that side effect.")
     drugs = []
     for page in generation.pages_in(generation.effect_masks[effect]):
+        fields = _stored(generation, page)
         systems = sorted({s for s, e in page["pairs"] if e == effect})
-        drugs.append({**_page_link(page), "systems": systems,
-                      "system_labels": [system_label(s) for s in systems]})
+        drugs.append({
+            **_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
+            "systems": systems, "system_labels": [system_label(s) for s in systems],
+            "lines": _lines_naming(fields, effect),
+            "side_effects_url": f"{page[schema.URL]}#{_side_effects_anchor(fields)}",
+            "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
+        })
     return {"effect": effect, "label": generation.effect_label(effect), "slug": slug,
             "drugs": drugs,
             "search_url": search_url(filters=Filters(effect=(effect,)))}
 
 
+def _drug_pages(generation) -> list[dict]:
+    """The drug pages, by drug name."""
+    return sorted(generation.pages_in(generation.drug_mask),
+                  key=lambda p: (p[schema.DRUG] or p[schema.TITLE]).casefold())
+
+
+def _drug_slug(page: dict) -> str:
+    """How /drugs/compare names a drug: the last part of its page's address."""
+    return page[schema.URL].rstrip("/").rsplit("/", 1)[-1]
+
+
 def drugs_data(request: Request) -> dict:
-    """Drug pages by body system: how many listed effects each has, each cell a link."""
+    """Drug pages (rows) by body system (columns): each cell the effects the drug's page
+    lists for that part of the body, each a link to its side-effect page."""
     generation = app_state(request).generation()
-    drug_pages = generation.pages_in(generation.drug_mask)
+    drug_pages = _drug_pages(generation)
     used = [s for s in BODY_SYSTEMS if any(s == pair[0] for p in drug_pages for pair in p["pairs"])]
     rows = []
-    for page in sorted(drug_pages, key=lambda p: (p[schema.DRUG] or p[schema.TITLE]).casefold()):
+    for page in drug_pages:
+        listed = f"{page[schema.URL]}#{_side_effects_anchor(_stored(generation, page))}"
         cells = []
         for system in used:
             effects = sorted(e for s, e in page["pairs"] if s == system)
             cells.append({"system": system, "label": system_label(system),
                           "count": len(effects), "effects": effects,
                           "effect_labels": [generation.effect_label(e) for e in effects],
-                          "url": f"{page[schema.URL]}#possible-side-effects" if effects else None})
+                          "links": [_effect_item(generation, e) for e in effects],
+                          "url": listed if effects else None})
         rows.append({**_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
-                     "cells": cells, "total": len(page["pairs"])})
+                     "slug": _drug_slug(page), "side_effects_url": listed, "cells": cells,
+                     "total": len(page["pairs"])})
     return {"systems": used, "system_labels": [system_label(s) for s in used], "drugs": rows}
+
+
+def compare_data(request: Request) -> dict:
+    """Two drugs side by side: for each body system, the effects each page lists, and the
+    effects both list. A name the guide does not have is said, not an error."""
+    generation = app_state(request).generation()
+    drug_pages = _drug_pages(generation)
+    by_slug = {_drug_slug(p): p for p in drug_pages}
+    asked = []
+    for name in COMPARED:
+        value = request.query_params.get(name, "")
+        if len(value) > MAX_NAME_CHARS:
+            raise BadRequest(f"{name} is the name of a drug page, at most {MAX_NAME_CHARS} "
+                             "characters, such as methotrexate")
+        asked.append(value.strip().lower())
+    unknown = [value for value in asked if value and value not in by_slug]
+    chosen = [by_slug[value] for value in asked if value in by_slug]
+    compared, rows, in_both = [], [], []
+    if len(chosen) == 2:
+        compared = [{**_page_link(p), "name": p[schema.DRUG] or p[schema.TITLE],
+                     "slug": _drug_slug(p)} for p in chosen]
+        effects_of = [{tuple(pair) for pair in p["pairs"]} for p in chosen]
+        for system in BODY_SYSTEMS:
+            cells = [sorted(e for s, e in pairs if s == system) for pairs in effects_of]
+            if any(cells):
+                rows.append({"system": system, "label": system_label(system),
+                             "cells": [[_effect_item(generation, e) for e in cell]
+                                       for cell in cells]})
+        shared = {e for _, e in effects_of[0]} & {e for _, e in effects_of[1]}
+        in_both = [_effect_item(generation, e) for e in sorted(shared)]
+    return {"drugs": [{"slug": _drug_slug(p), "name": p[schema.DRUG] or p[schema.TITLE]}
+                      for p in drug_pages],
+            "chosen": asked, "unknown": unknown, "compared": compared, "rows": rows,
+            "in_both": in_both}
 
 
 # Each view is an HTML page and its JSON twin, from one data function.
 home, home_api = html_and_json(home_data, "home.html", lambda r, d: "/api")
+sections, sections_api = html_and_json(sections_data, "sections.html", lambda r, d: "/api/sections")
 section, section_api = html_and_json(
     section_data, "section.html", lambda r, d: f"/api/sections/{d['slug']}")
 side_effects, side_effects_api = html_and_json(
@@ -121,3 +220,6 @@ side_effects, side_effects_api = html_and_json(
 side_effect, side_effect_api = html_and_json(
     side_effect_data, "side_effect.html", lambda r, d: f"/api/side-effects/{d['slug']}")
 drugs, drugs_api = html_and_json(drugs_data, "drugs.html", lambda r, d: "/api/drugs")
+compare, compare_api = html_and_json(
+    compare_data, "compare.html",
+    lambda r, d: "/api/drugs/compare" + (f"?{r.url.query}" if r.url.query else ""))

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from guide_site.state import app_state
+from guide_site.views.layout import page_address, shortened, split_facet, static_url
 from indexer import schema
 from indexer.sections import SECTIONS
 from search.filters import FACETS, Filters
@@ -38,6 +39,9 @@ def by_listing_order(pages: list[dict]) -> list[dict]:
 
 TEMPLATES.env.globals.update(site_sections=SECTIONS, disclaimer=DISCLAIMER, facet_names=FACETS)
 TEMPLATES.env.filters.update(counted=counted, date_in_words=date_in_words)
+# Phones and paper (issue 18): hashed static addresses, the page's own address, shortening.
+TEMPLATES.env.globals.update(static_url=static_url, page_address=page_address)
+TEMPLATES.env.filters.update(shortened=shortened, split_facet=split_facet)
 
 
 class BadRequest(HTTPException):

@@ -32,7 +32,7 @@ async def sitemap_xml(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
     pages = await app_state(request).run(lambda r: app_state(r).generation().all_pages(),
                                          request)
-    urls = ["/", "/side-effects", "/drugs", "/sitemap"]
+    urls = ["/", "/sections", "/side-effects", "/drugs", "/drugs/compare", "/sitemap"]
     urls += [f"/sections/{slug}" for slug in SECTIONS]
     urls += [p[schema.URL] for p in pages]
     body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>" for u in urls)

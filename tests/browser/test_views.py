@@ -18,8 +18,13 @@ VIEWS = {
     "guide-page": "/other-drugs/ivig",
     "side-effects": "/side-effects",
     "drugs": "/drugs",
+    "section-page": "/sections/treating-lupus",
+    "sections-list": "/sections",
+    "effect-page": "/side-effects/headache",
+    "compare-view": "/drugs/compare?a=methotrexate&b=azathioprine",
+    "relaxed-results": "/search?q=can+i+get+pregnant+on+methotrexate",
 }
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 375, "height": 812}}
 
 AXE = Axe()
 
