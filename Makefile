@@ -20,11 +20,12 @@ test: $(VENV)/.test-installed chromium
 
 # The daily loop (under 90 s): the same but the tests marked slow (browser, subprocess,
 # stress and whole-judged-set tests; the rule is in pyproject.toml), which `make test` and
-# CI still run.
+# CI still run. Fast tests share nothing on disk, so they run on two workers (pytest-xdist);
+# `make test` stays in one process, where the stress and browser tests time themselves.
 test-fast: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/lupus-guide check
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n 2
 
 check: $(VENV)/.run-installed
 	$(BIN)/lupus-guide check
