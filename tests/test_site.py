@@ -190,11 +190,16 @@ def test_disclaimer_and_landmarks_on_every_page(client: TestClient) -> None:
         assert page.find("main") and page.find("header") and page.find("footer")
         assert page.select_one("a.skip-link[href='#main']")
         assert page.select_one("label[for=q]")
+        footer = page.select_one("footer .disclaimer")
+        assert footer.select_one("a[href='tel:911']")
+        assert "your local emergency number" in footer.get_text()
 
 
 def test_site_meta_routes(client: TestClient) -> None:
     assert "/other-drugs/ivig" in client.get("/sitemap.xml").text
-    assert "Sitemap:" in client.get("/robots.txt").text
+    robots = client.get("/robots.txt").text
+    assert "Sitemap:" in robots
+    assert "Disallow: /admin/" in robots and "Disallow: /feedback" in robots
     assert "{searchTerms}" in client.get("/opensearch.xml").text
     status = client.get("/api/status").json()
     assert status["pages"] == len(list(Path("content").glob("*/*.html"))) and status["generation"]

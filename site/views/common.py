@@ -19,10 +19,11 @@ from search.filters import FACETS, Filters
 from search.wording import counted, date_in_words
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+# The footer's disclaimer: its last sentence is the shared emergency wording, with the
+# number as a call link (base.html writes it, as _results.html and feedback.html do).
 DISCLAIMER = (
     "This guide is for information only. It is not a substitute for professional medical "
-    "advice, diagnosis or treatment. Always ask your doctor about your own health. "
-    "In an emergency, call 911 or your local emergency number."
+    "advice, diagnosis or treatment. Always ask your doctor about your own health."
 )
 
 

@@ -44,7 +44,8 @@ async def sitemap_xml(request: Request) -> Response:
 async def robots(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
     return PlainTextResponse(
-        f"User-agent: *\nDisallow: /api/\nDisallow: /search\nSitemap: {base}/sitemap.xml\n"
+        f"User-agent: *\nDisallow: /api/\nDisallow: /search\nDisallow: /admin/\n"
+        f"Disallow: /feedback\nSitemap: {base}/sitemap.xml\n"
     )
 
 
