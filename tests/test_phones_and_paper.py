@@ -44,6 +44,16 @@ def test_static_files_are_linked_by_content_hash_and_kept_a_year(client: TestCli
     assert client.get("/static/style.0123456789.css").status_code == 404
 
 
+def test_every_script_and_stylesheet_of_a_guide_page_is_hashed(client: TestClient) -> None:
+    page = soup(client.get(DRUG))  # a guide page: it carries the feedback box and its script
+    links = [tag["src"] for tag in page.select("script[src]")]
+    links += [tag["href"] for tag in page.select("link[rel=stylesheet], link[rel=icon]")]
+    assert any("feedback" in link for link in links), links
+    for link in links:
+        assert re.fullmatch(r"/static/[a-z-]+\.[0-9a-f]{10}\.(css|js|svg)", link), link
+        assert client.get(link).headers["cache-control"] == IMMUTABLE, link
+
+
 # Link previews ---------------------------------------------------------------------------------
 
 def test_pages_carry_open_graph_and_twitter_tags(client: TestClient) -> None:
