@@ -4,13 +4,15 @@ compare view, side-effect pages and filters in HTML."""
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 
 import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from guide_site.static_files import IMMUTABLE, hashed_name
+from guide_site.static_files import IMMUTABLE, STATIC_DIR, hashed_name
 from guide_site.views import missing
 from guide_site.views.layout import shortened, split_facet
 
@@ -42,6 +44,38 @@ def test_static_files_are_linked_by_content_hash_and_kept_a_year(client: TestCli
     assert "immutable" not in plain.headers["cache-control"]
     assert css == "/static/" + hashed_name("style.css", plain.content)
     assert client.get("/static/style.0123456789.css").status_code == 404
+
+
+def test_static_files_are_compressed_validated_and_sent_as_asked(client: TestClient) -> None:
+    plain_bytes = (STATIC_DIR / "search.js").read_bytes()
+    packed = client.get("/static/search.js", headers={"accept-encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip" and packed.content == plain_bytes
+    assert int(packed.headers["content-length"]) < len(plain_bytes) / 2
+    assert packed.headers["vary"] == "Accept-Encoding"
+    assert packed.headers["content-type"] == "text/javascript; charset=utf-8"
+    unpacked = client.get("/static/search.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in unpacked.headers and unpacked.content == plain_bytes
+    current = client.get("/static/search.js", headers={"if-none-match": packed.headers["etag"]})
+    assert current.status_code == 304 and not current.content
+    assert current.headers["cache-control"] == "public, no-cache"
+    stale = client.get("/static/search.js", headers={"if-none-match": '"0123456789abcdef"'})
+    assert stale.status_code == 200 and stale.content == plain_bytes
+    head = client.head("/static/search.js", headers={"accept-encoding": "identity"})
+    assert head.status_code == 200 and not head.content
+    assert head.headers["content-length"] == str(len(plain_bytes))
+
+
+def test_static_files_are_compressed_once_not_per_request(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_compression(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a static file was compressed while answering a request")
+
+    for module, name in ((zlib, "compressobj"), (zlib, "compress"), (gzip, "compress")):
+        monkeypatch.setattr(module, name, no_compression)
+    for name in ("style.css", "search.js"):
+        response = client.get("/static/" + name, headers={"accept-encoding": "gzip"})
+        assert response.headers["content-encoding"] == "gzip"
+        assert response.content == (STATIC_DIR / name).read_bytes()
 
 
 def test_every_script_and_stylesheet_of_a_guide_page_is_hashed(client: TestClient) -> None:
