@@ -16,6 +16,7 @@ from stats import median_of, summary
 
 from guide_site.settings import load_settings
 from guide_site.state import AppState
+from search.filters import Filters
 from search.results import SearchParams, search
 
 Engine = Callable[[BenchQuery], int]  # runs one query, returns the exact count
@@ -33,8 +34,9 @@ class WhooshEngine:
         return cls(AppState(load_settings().with_paths(content_dir, index_dir)))
 
     def params(self, query: BenchQuery) -> SearchParams:
-        return SearchParams(q=query.q, sections=[query.section] if query.section else [],
-                            effects=[query.effect] if query.effect else [])
+        chosen = {"section": [query.section] if query.section else [],
+                  "effect": [query.effect] if query.effect else []}
+        return SearchParams(q=query.q, filters=Filters.of(chosen))
 
     def __call__(self, query: BenchQuery) -> int:
         context = self.state.search_context()
