@@ -146,3 +146,23 @@ def live_server(guide_index: Path, tmp_path_factory) -> Iterator[str]:
     tests/conftest.py) by `serving`. Yields the base URL."""
     with serving(CONTENT, guide_index, tmp_path_factory.mktemp("server")) as base:
         yield base
+
+
+ODD_PAGE = """<html><head><title>Odd page</title>
+<meta name="description" content="Crème brûlée, Sjögren’s and naïve façades">
+<meta name="keywords" content="Ünïcode, the, side effect, side effect, 42"></head>
+<body><article><h1>Sjögren’s syndrome – œdema</h1>
+<p>{words}</p><h2>Side effects</h2><ul><li>Headache</li><li>Nausea and vomiting</li></ul>
+<h2>Numbers</h2><p>3.14 mg/kg x2 1,000 2024-01-05 e-mail the the the of of.</p>
+</article></body></html>"""
+
+
+@pytest.fixture
+def odd_guide(tmp_path: Path) -> Path:
+    """The shipped guide, a page with accents and stop words, and a broken page."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    words = " ".join(f"Word{n % 37} side effect lupus Lupus LUPUS flares" for n in range(60))
+    (content / "lupus-symptoms/odd.html").write_text(ODD_PAGE.format(words=words), "utf-8")
+    (content / "lupus-symptoms/broken.html").write_bytes(b"\x00\x00garbage")
+    return content

@@ -19,29 +19,11 @@ from indexer.build import AnalysedPage, build_index, update_index
 from indexer.schema import page_document
 from indexer.whoosh_fast import writer as fast_writer
 
-from .conftest import CONTENT, add_to_page, needs_fast_path
+from .conftest import add_to_page, needs_fast_path
 
 pytestmark = needs_fast_path
 
-ODD_PAGE = """<html><head><title>Odd page</title>
-<meta name="description" content="Crème brûlée, Sjögren’s and naïve façades">
-<meta name="keywords" content="Ünïcode, the, side effect, side effect, 42"></head>
-<body><article><h1>Sjögren’s syndrome – œdema</h1>
-<p>{words}</p><h2>Side effects</h2><ul><li>Headache</li><li>Nausea and vomiting</li></ul>
-<h2>Numbers</h2><p>3.14 mg/kg x2 1,000 2024-01-05 e-mail the the the of of.</p>
-</article></body></html>"""
 EDITED_NS = 1_900_000_000 * 10**9  # a file time no page of the guide has
-
-
-@pytest.fixture
-def guide(tmp_path: Path) -> Path:
-    """The shipped guide, a page with accents and stop words, and a broken page."""
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    words = " ".join(f"Word{n % 37} side effect lupus Lupus LUPUS flares" for n in range(60))
-    (content / "lupus-symptoms/odd.html").write_text(ODD_PAGE.format(words=words), "utf-8")
-    (content / "lupus-symptoms/broken.html").write_bytes(b"\x00\x00garbage")
-    return content
 
 
 def plain_add(writer, result: AnalysedPage, *, update: bool) -> None:
@@ -144,14 +126,14 @@ def longest_posting_list(index_dir: Path) -> int:
     pytest.param(10**6, id="in-process"),
 ])
 def test_fast_build_and_update_write_what_plain_whoosh_writes(
-    guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int,
+    odd_guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int,
     block_limit: int,
 ) -> None:
     monkeypatch.setattr(build, "PARALLEL_FROM", parallel_from)
     monkeypatch.setattr(fast_writer, "BLOCK_LIMIT", block_limit)  # the workers fork after
     plain_content = tmp_path / "plain-content"
-    shutil.copytree(guide, plain_content)
-    fast = build_index(guide, tmp_path / "fast")
+    shutil.copytree(odd_guide, plain_content)
+    fast = build_index(odd_guide, tmp_path / "fast")
     with monkeypatch.context() as patch:
         use_plain_whoosh(patch, block_limit)
         plain = build_index(plain_content, tmp_path / "plain")
@@ -163,9 +145,9 @@ def test_fast_build_and_update_write_what_plain_whoosh_writes(
     if block_limit == 8:  # many posting lists of several blocks (of 128: none in the guide)
         assert longest_posting_list(tmp_path / "fast") > 3 * block_limit
 
-    for content in (guide, plain_content):
+    for content in (odd_guide, plain_content):
         edit(content)
-    update_index(guide, tmp_path / "fast")
+    update_index(odd_guide, tmp_path / "fast")
     with monkeypatch.context() as patch:
         use_plain_whoosh(patch, block_limit)
         update_index(plain_content, tmp_path / "plain")

@@ -29,7 +29,7 @@ from indexer.whoosh_fast import writer as fast_writer
 from search.results import SearchParams, search
 
 from .conftest import CONTENT, ROOT, add_to_page, needs_fast_path, plain_whoosh_only
-from .test_build_equivalence import ODD_PAGE, contents, edit
+from .test_build_equivalence import contents, edit
 from .test_ranking import JUDGED, STAFF, assert_same_ranking, context_for, our_top, ranking_query
 
 # Whoosh's classes that are not its public API: only indexer/whoosh_fast may name them.
@@ -172,17 +172,6 @@ def test_the_switch_setting() -> None:
 # -- the same answers with plain Whoosh: a build, the index, the ranking, a search over HTTP --
 
 
-@pytest.fixture
-def guide(tmp_path: Path) -> Path:
-    """The shipped guide, a page with accents and stop words, and a broken page."""
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    words = " ".join(f"Word{n % 37} side effect lupus Lupus LUPUS flares" for n in range(60))
-    (content / "lupus-symptoms/odd.html").write_text(ODD_PAGE.format(words=words), "utf-8")
-    (content / "lupus-symptoms/broken.html").write_bytes(b"\x00\x00garbage")
-    return content
-
-
 def searchable(index_dir: Path) -> dict:
     """What a search can see in an index. Plain Whoosh writes one segment, compressed,
     where the fast build writes one per worker: so not the segments' bytes, nor what only
@@ -203,20 +192,20 @@ def searchable(index_dir: Path) -> dict:
     pytest.param(10**6, id="in-process"),
 ])
 def test_plain_whoosh_builds_and_updates_the_index_the_fast_path_builds(
-    guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int
+    odd_guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int
 ) -> None:
     monkeypatch.setattr(build, "PARALLEL_FROM", parallel_from)
     plain_content = tmp_path / "plain-content"
-    shutil.copytree(guide, plain_content)
-    fast = build_index(guide, tmp_path / "fast")
+    shutil.copytree(odd_guide, plain_content)
+    fast = build_index(odd_guide, tmp_path / "fast")
     with plain_whoosh_only():
         plain = build_index(plain_content, tmp_path / "plain")
     assert fast.pages == plain.pages > 50 and fast.workers == plain.workers
     assert [e.path for e in plain.errors] == ["lupus-symptoms/broken.html"]
     assert searchable(tmp_path / "plain") == searchable(tmp_path / "fast")
-    for content in (guide, plain_content):
+    for content in (odd_guide, plain_content):
         edit(content)
-    update_index(guide, tmp_path / "fast")
+    update_index(odd_guide, tmp_path / "fast")
     with plain_whoosh_only():
         update_index(plain_content, tmp_path / "plain")
     assert searchable(tmp_path / "plain") == searchable(tmp_path / "fast")
