@@ -307,6 +307,7 @@ def login(client: TestClient) -> None:
 def test_the_report_page_with_the_token(make_client, db: Path) -> None:
     client = make_client(**ADMIN, LUPUS_GUIDE_INSIGHTS_MIN_HOURS="1")
     client.get("/search", params={"q": "zzqxv"})
+    client.get("/search", params={"q": "cant breath"})
     client.post("/feedback", data={"page": "/other-drugs/ivig", "helpful": "no"})
     login(client)
     page = client.get("/admin/insights")
@@ -316,6 +317,8 @@ def test_the_report_page_with_the_token(make_client, db: Path) -> None:
     html = page.text
     assert html.count("<svg") >= 3 and "<script src=\"http" not in html
     assert '<a href="/search?q=zzqxv">zzqxv</a>' in html  # a zero-result query, to search
+    assert "<tr><td>zzqxv</td><td>1</td></tr>" in html  # a candidate synonym, not a link
+    assert "<tr><td>chest-breathing</td><td>1</td></tr>" in html  # notices, by kind
     assert "content/other-drugs/ivig.html" in html  # the page's file
     # The report is never served from the cache to someone without the session.
     stranger = TestClient(client.app, raise_server_exceptions=False)
