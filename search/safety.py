@@ -6,8 +6,8 @@ split and joined words are both tried ("my self" / "myself", "selfharm" / "self 
 word that neither the guide nor everyday English knows is compared with the triggers' own
 words, by sound ("anafalaxis" / "anaphylaxis") and by spelling (one slip from five letters,
 two from eight). A trigger's words may come in any order with a few words between them. The
-notices' vocabulary is small, and a trigger with a word missing from the search is passed
-over before any places are compared, so all of this costs well under a millisecond.
+notices' vocabulary is small, and only the triggers whose first word the search holds are
+compared, so all of this costs well under a millisecond.
 """
 
 from __future__ import annotations
@@ -93,6 +93,14 @@ class NoticeMatcher:
         self.known = known
         self._triggers = [(n, [_variants(t) for t in n.triggers],
                            [_variants(t) for t in n.unless]) for n in rules.notices]
+        # Which triggers a search's words may hold: each variant is filed under the first
+        # keys of its first slot, so a search looks at a handful of triggers, not all 300.
+        self._by_key: dict[str, set[tuple[int, int]]] = {}
+        for n, (_, triggers, _) in enumerate(self._triggers):
+            for t, variants in enumerate(triggers):
+                for variant in variants:
+                    for alternative in variant[0]:
+                        self._by_key.setdefault(alternative[0], set()).add((n, t))
         # Near misses (symmetric deletes on how words sound): a word and a trigger word
         # within two slips share a form with up to two letters deleted.
         self._keys = frozenset(word_key(w) for w in rules.words)
@@ -133,12 +141,17 @@ class NoticeMatcher:
         """The first notice (in file order) with a trigger in the first text that has one."""
         for text in dict.fromkeys(t for t in texts if t and t.strip()):
             words = self.words(text)
-            for notice, triggers, unless in self._triggers:
-                if any(_matches(v, words) for variants in unless for v in variants):
-                    continue
-                for trigger, variants in zip(notice.triggers, triggers, strict=True):
-                    if any(_matches(v, words) for v in variants):
-                        return NoticeMatch(notice, trigger, text)
+            # Triggers none of whose first words is in the search cannot match: pass them by.
+            candidates = sorted({pair for key in words.present
+                                 for pair in self._by_key.get(key, ())})
+            checked_unless: dict[int, bool] = {}
+            for n, t in candidates:
+                notice, triggers, unless = self._triggers[n]
+                if n not in checked_unless:
+                    checked_unless[n] = any(_matches(v, words) for variants in unless
+                                            for v in variants)
+                if not checked_unless[n] and any(_matches(v, words) for v in triggers[t]):
+                    return NoticeMatch(notice, notice.triggers[t], text)
         return None
 
 
