@@ -234,8 +234,9 @@ def keystrokes(base: str, queries: list[str], max_seconds: float, cpu: float,
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update"])
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
         try:
             context = browser.new_context(base_url=base, viewport={"width": 375, "height": 812},
                                           has_touch=True, is_mobile=True)
