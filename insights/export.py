@@ -12,16 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from insights.events import SECONDS_PER_HOUR
-from insights.store import open_for_report
-
-QUERIES = {
-    "search": ("SELECT hour, search_key, query, filters, notice, total, relaxed, corrected, "
-               "count FROM searches WHERE hour >= ? ORDER BY hour, search_key"),
-    "opened": "SELECT hour, search_key, url, count FROM opened WHERE hour >= ? ORDER BY hour",
-    "feedback": "SELECT hour, page, helpful, count FROM feedback WHERE hour >= ? ORDER BY hour",
-    "reason": "SELECT hour, page, reason, count FROM reasons WHERE hour >= ? ORDER BY hour",
-    "dropped": "SELECT hour, count FROM drops WHERE hour >= ? ORDER BY hour",
-}
+from insights.store import stored_rows
 
 
 def _hour(hour: int) -> str:
@@ -52,14 +43,8 @@ def _record(kind: str, row: tuple) -> dict:
 
 
 def records(paths: Sequence[Path], since_hour: int) -> Iterator[dict]:
-    for path in paths:
-        conn = open_for_report(path)
-        try:
-            for kind, sql in QUERIES.items():
-                for row in conn.execute(sql, (since_hour,)):
-                    yield _record(kind, row)
-        finally:
-            conn.close()
+    for kind, row in stored_rows(paths, since_hour):
+        yield _record(kind, row)
 
 
 def export_jsonl(paths: Sequence[Path], since_hour: int, out: TextIO) -> int:

@@ -9,7 +9,6 @@ pages, feedback) are shown as they are."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from insights.events import REASONS, SECONDS_PER_HOUR, hour_of
 from insights.review import ReviewPage, due_for_review
-from insights.store import open_for_report
+from insights.store import stored_rows
 
 TOP = 20  # rows per list
 HOURS_PER_DAY = 24
@@ -43,39 +42,21 @@ class GuideFacts:
 
 @dataclass
 class Rows:
-    searches: list[tuple] = field(default_factory=list)  # hour, key, query, notice, total,
-    # relaxed, corrected, count
+    searches: list[tuple] = field(default_factory=list)  # hour, key, query, filters, notice,
+    # total, relaxed, corrected, count
     opened: list[tuple] = field(default_factory=list)  # hour, key, url, count
     feedback: list[tuple] = field(default_factory=list)  # hour, page, helpful, count
     reasons: list[tuple] = field(default_factory=list)  # hour, page, reason, count
     drops: list[tuple] = field(default_factory=list)  # hour, count
 
-    def add(self, conn: sqlite3.Connection, since: int) -> None:
-        self.searches += conn.execute(
-            "SELECT hour, search_key, query, notice, total, relaxed, corrected, count "
-            "FROM searches WHERE hour >= ?", (since,)).fetchall()
-        self.opened += conn.execute(
-            "SELECT hour, search_key, url, count FROM opened WHERE hour >= ?",
-            (since,)).fetchall()
-        self.feedback += conn.execute(
-            "SELECT hour, page, helpful, count FROM feedback WHERE hour >= ?",
-            (since,)).fetchall()
-        self.reasons += conn.execute(
-            "SELECT hour, page, reason, count FROM reasons WHERE hour >= ?",
-            (since,)).fetchall()
-        self.drops += conn.execute("SELECT hour, count FROM drops WHERE hour >= ?",
-                                   (since,)).fetchall()
-
 
 def read_rows(paths: Sequence[Path], since_hour: int) -> Rows:
     """Every row from `since_hour` on, from each file (several workers' or replicas')."""
     rows = Rows()
-    for path in paths:
-        conn = open_for_report(path)
-        try:
-            rows.add(conn, since_hour)
-        finally:
-            conn.close()
+    lists = {"search": rows.searches, "opened": rows.opened, "feedback": rows.feedback,
+             "reason": rows.reasons, "dropped": rows.drops}  # by kind of store.ROW_QUERIES
+    for kind, row in stored_rows(paths, since_hour):
+        lists[kind].append(row)
     return rows
 
 
@@ -110,7 +91,8 @@ def build_report(paths: Sequence[Path], *, days: int = 30, min_hours: int = 3,
     notices: Counter[str] = Counter()
     word_hours: dict[str, set[int]] = defaultdict(set)
     word_counts: Counter[str] = Counter()
-    for hour, key, query, notice, total, was_relaxed, was_corrected, count in rows.searches:
+    for hour, key, query, _filters, notice, total, was_relaxed, was_corrected, count in (
+            rows.searches):
         per_day[_day(hour)] += count
         if notice:
             notices[notice] += count

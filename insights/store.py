@@ -55,6 +55,15 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("searches", "opened", "feedback", "reasons", "drops")
+# What the report and the export read: each kind of row, from an hour on, in hour order.
+ROW_QUERIES = {
+    "search": ("SELECT hour, search_key, query, filters, notice, total, relaxed, corrected, "
+               "count FROM searches WHERE hour >= ? ORDER BY hour, search_key"),
+    "opened": "SELECT hour, search_key, url, count FROM opened WHERE hour >= ? ORDER BY hour",
+    "feedback": "SELECT hour, page, helpful, count FROM feedback WHERE hour >= ? ORDER BY hour",
+    "reason": "SELECT hour, page, reason, count FROM reasons WHERE hour >= ? ORDER BY hour",
+    "dropped": "SELECT hour, count FROM drops WHERE hour >= ? ORDER BY hour",
+}
 
 
 class StoreError(Exception):
@@ -110,6 +119,19 @@ def open_for_report(path: Path, *, busy_ms: int = 5_000) -> sqlite3.Connection:
         return connect_readonly(path, busy_ms=busy_ms)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path} is not an insights database ({error})") from None
+
+
+def stored_rows(paths: Sequence[Path], since_hour: int) -> Iterator[tuple[str, tuple]]:
+    """(kind of ROW_QUERIES, row) for every row from `since_hour` on, file by file (several
+    workers' or replicas' files)."""
+    for path in paths:
+        conn = open_for_report(path)
+        try:
+            for kind, sql in ROW_QUERIES.items():
+                for row in conn.execute(sql, (since_hour,)):
+                    yield kind, row
+        finally:
+            conn.close()
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
