@@ -266,7 +266,7 @@ def insights(content_dir: Path | None, index_dir: Path | None, words: tuple[str,
     lupus-guide insights export --jsonl [--days N] [--merge FILE...]
     """
     # The reports live in their own package, loaded by this command only.
-    from insights.events import hour_of
+    from insights.events import first_hour
     from insights.export import export_jsonl
     from insights.report import GuideFacts, build_report, report_text
     from insights.settings import load_insights_settings
@@ -293,8 +293,7 @@ def insights(content_dir: Path | None, index_dir: Path | None, words: tuple[str,
         if export:
             if not jsonl:
                 fail("export writes JSON lines: add --jsonl")
-            since = hour_of(now) - days * 24 + 1
-            export_jsonl(paths, since, sys.stdout)
+            export_jsonl(paths, first_hour(now, days), sys.stdout)
             return
         facts, close = GuideFacts(), None
         if generations.live_generation(settings.index_dir) is not None:

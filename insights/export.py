@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from insights.events import SECONDS_PER_HOUR
+from insights.events import hour_start
 from insights.store import stored_rows
 
 
 def _hour(hour: int) -> str:
-    return datetime.fromtimestamp(hour * SECONDS_PER_HOUR, UTC).strftime("%Y-%m-%dT%H:00:00Z")
+    return hour_start(hour).strftime("%Y-%m-%dT%H:00:00Z")
 
 
 def _record(kind: str, row: tuple) -> dict:

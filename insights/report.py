@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from insights.events import REASONS, SECONDS_PER_HOUR, hour_of
+from insights.events import REASONS, first_hour, hour_start
 from insights.review import ReviewPage, due_for_review
 from insights.store import stored_rows
 
 TOP = 20  # rows per list
-HOURS_PER_DAY = 24
 PLACEHOLDER = re.compile(r"\[[a-z]+\]")  # [email], [phone], [name], [date], [link]
 QUERY_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 
@@ -61,7 +60,7 @@ def read_rows(paths: Sequence[Path], since_hour: int) -> Rows:
 
 
 def _day(hour: int) -> str:
-    return datetime.fromtimestamp(hour * SECONDS_PER_HOUR, UTC).date().isoformat()
+    return hour_start(hour).date().isoformat()
 
 
 def _top(counts: Counter, limit: int, name: str = "query") -> list[dict]:
@@ -74,9 +73,7 @@ def build_report(paths: Sequence[Path], *, days: int = 30, min_hours: int = 3,
                  review_window: int = 60) -> dict:
     """The report as one JSON-ready dict (see the module's docstring)."""
     now = datetime.now(UTC).timestamp() if now is None else now
-    last_hour = hour_of(now)
-    since = last_hour - days * HOURS_PER_DAY + 1
-    rows = read_rows(paths, since)
+    rows = read_rows(paths, first_hour(now, days))
     guide = guide or GuideFacts()
     today = datetime.fromtimestamp(now, UTC).date()
 

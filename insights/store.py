@@ -22,11 +22,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from insights.events import FeedbackEvent, OpenedEvent, SearchEvent, hour_of
+from insights.events import HOURS_PER_DAY, FeedbackEvent, OpenedEvent, SearchEvent, hour_of
 
 log = logging.getLogger("lupus_guide")
 
-HOURS_PER_DAY = 24
 BATCH = 500  # events written in one transaction at most
 WRITE_EVERY = 1.0  # seconds events wait for others, so one transaction takes many
 PURGE_EVERY = 3600.0  # seconds between deletions of rows past the retention
