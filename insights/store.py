@@ -138,8 +138,7 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) ->
     migrating at the same time waits for the lock and then finds nothing to do."""
     if conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations):
         return len(migrations)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):  # the write lock first: the version is read again under it
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(migrations):
             raise StoreError(f"schema version {version} is newer than this code "
@@ -149,10 +148,6 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) ->
                 if statement.strip():
                     conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {len(migrations)}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return len(migrations)
 
 
