@@ -31,11 +31,12 @@ class GuideFacts:
 
     pages: list[ReviewPage] = field(default_factory=list)
     knows: Callable[[str], bool] | None = None
-    _by_url: dict[str, ReviewPage] = field(default_factory=dict, repr=False)
+    _by_url: dict[str, ReviewPage] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_url = {p.url: p for p in self.pages}  # the pages are given once, never changed
 
     def page(self, url: str) -> ReviewPage | None:
-        if len(self._by_url) != len(self.pages):
-            self._by_url = {p.url: p for p in self.pages}
         return self._by_url.get(url)
 
 
