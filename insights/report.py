@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from insights.events import REASONS, first_hour, hour_start
-from insights.review import ReviewPage, due_for_review
+from insights.review import REVIEW_WINDOW_DAYS, ReviewPage, due_for_review
 from insights.store import stored_rows
 
 TOP = 20  # rows per list
@@ -71,7 +71,7 @@ def _top(counts: Counter, limit: int, name: str = "query") -> list[dict]:
 
 def build_report(paths: Sequence[Path], *, days: int = 30, min_hours: int = 3,
                  now: float | None = None, guide: GuideFacts | None = None, top: int = TOP,
-                 review_window: int = 60) -> dict:
+                 review_window: int = REVIEW_WINDOW_DAYS) -> dict:
     """The report as one JSON-ready dict (see the module's docstring)."""
     now = datetime.now(UTC).timestamp() if now is None else now
     rows = read_rows(paths, first_hour(now, days))
@@ -235,7 +235,7 @@ def report_text(report: dict) -> str:
                      + (f"  ({reasons})" if reasons else ""))
     lines += _list("Urgent notices shown (crisis searches are counted, never stored)",
                    report["notices"], "notice", "none")
-    lines += ["", "Pages due for review in the next 60 days, and overdue"]
+    lines += ["", f"Pages due for review in the next {REVIEW_WINDOW_DAYS} days, and overdue"]
     if not report["review_due"]:
         lines.append("  none")
     for page in report["review_due"]:
