@@ -51,9 +51,14 @@ def years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _is_date_warning(warning: str, meta: str) -> bool:
+    """Whether `warning` is indexer.page.review_date's: a date for `meta` it could not read."""
+    return warning.startswith(f"{meta} date ")
+
+
 def _bad_date(page: Page, meta: str) -> bool:
     """Whether the page wrote a date for `meta` that could not be read (already reported)."""
-    return any(w.startswith(f"{meta} date ") for w in page.warnings)
+    return any(_is_date_warning(w, meta) for w in page.warnings)
 
 
 def review_problems(page: Page, today: date) -> list[tuple[str, str]]:
@@ -105,7 +110,7 @@ def _page_problems(page: Page, today: date) -> list[Problem]:
         add("warning", f"section {page.section!r} is not one of the guide's six sections")
     for warning in page.warnings:
         serious = "not in the form" in warning or warning.startswith("no description") or (
-            medical and any(warning.startswith(f"{meta} date ")
+            medical and any(_is_date_warning(warning, meta)
                             for meta in (LAST_REVIEWED_META, NEXT_REVIEW_META)))
         add("error" if serious else "warning", warning)
     if medical:

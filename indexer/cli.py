@@ -180,20 +180,21 @@ def notice(content_dir: Path | None, index_dir: Path | None, query: str, as_json
         rules = parse_safety((settings.content_dir / SAFETY_FILE).read_text("utf-8"))
     except (OSError, SafetyFileError) as error:
         fail(f"{SAFETY_FILE}: {error}")
-    known, corrected = EVERYDAY_WORDS.__contains__, ""
-    if generations.live_generation(settings.index_dir) is not None:
+    if generations.live_generation(settings.index_dir) is None:
+        match = NoticeMatcher(rules, EVERYDAY_WORDS.__contains__).match(query, "")
+    else:
         # With an index, the guide's own words and the search's spelling fixes count too,
-        # exactly as on the site.
-        from guide_site.settings import load_settings
-        from guide_site.state import AppState
+        # exactly as on the site: the search context's own matcher, on the search's fix.
+        from search.guide import Guide
         from search.results import SearchParams, search
 
-        state = AppState(load_settings().with_paths(settings.content_dir, settings.index_dir))
-        context = state.search_context()
-        known = context.vocabulary.known
-        corrected = search(context, SearchParams(q=query)).corrected_query or ""
-        state.close()
-    match = NoticeMatcher(rules, known).match(query, corrected)
+        guide = Guide(settings.index_dir, settings.content_dir)
+        try:
+            context = guide.context()
+            corrected = search(context, SearchParams(q=query)).corrected_query or ""
+            match = context.notice_matcher.match(query, corrected)
+        finally:
+            guide.close()
     if as_json:
         click.echo(json.dumps(None if match is None else {
             **match.notice.as_dict(), "pages": list(match.notice.pages),
@@ -265,7 +266,7 @@ def insights(content_dir: Path | None, index_dir: Path | None, words: tuple[str,
     lupus-guide insights export --jsonl [--days N] [--merge FILE...]
     """
     # The reports live in their own package, loaded by this command only.
-    from insights.events import hour_of
+    from insights.events import first_hour
     from insights.export import export_jsonl
     from insights.report import GuideFacts, build_report, report_text
     from insights.settings import load_insights_settings
@@ -292,8 +293,7 @@ def insights(content_dir: Path | None, index_dir: Path | None, words: tuple[str,
         if export:
             if not jsonl:
                 fail("export writes JSON lines: add --jsonl")
-            since = hour_of(now) - days * 24 + 1
-            export_jsonl(paths, since, sys.stdout)
+            export_jsonl(paths, first_hour(now, days), sys.stdout)
             return
         facts, close = GuideFacts(), None
         if generations.live_generation(settings.index_dir) is not None:

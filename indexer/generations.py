@@ -196,10 +196,15 @@ def _replace_file(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
+def _manifest_text(manifest: dict) -> str:
+    """A manifest as written to its file (one form for a new build and for a replacement)."""
+    return json.dumps(manifest, indent=1)
+
+
 def replace_manifest(generation: Generation, manifest: dict) -> None:
     """A published generation's manifest replaced whole (never rewritten in place: the
     site may be reading it)."""
-    _replace_file(generation.path / MANIFEST, json.dumps(manifest, indent=1))
+    _replace_file(generation.path / MANIFEST, _manifest_text(manifest))
 
 
 def publish(index_dir: Path, build_dir: Path, manifest: dict) -> Generation:
@@ -208,18 +213,13 @@ def publish(index_dir: Path, build_dir: Path, manifest: dict) -> Generation:
     numbers = [_number(p.name) for p in index_dir.glob(PREFIX + "*")]
     number = max([*numbers, current.number if current else 0, 0]) + 1
     manifest = {**manifest, "generation": number}
-    (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=1), "utf-8")
+    (build_dir / MANIFEST).write_text(_manifest_text(manifest), "utf-8")
     for item in build_dir.iterdir():
         with open(item, "rb") as handle:
             os.fsync(handle.fileno())
     final = index_dir / f"{PREFIX}{number:06d}"
     os.rename(build_dir, final)
-    pointer_tmp = index_dir / f".{POINTER}.{os.getpid()}"
-    pointer_tmp.write_text(final.name + "\n", "utf-8")
-    with open(pointer_tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(pointer_tmp, index_dir / POINTER)
-    _fsync_dir(index_dir)
+    _replace_file(index_dir / POINTER, final.name + "\n")  # the one step that publishes
     remove_old_generations(index_dir)
     return Generation(number, final)
 

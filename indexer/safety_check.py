@@ -7,10 +7,17 @@ import re
 from pathlib import Path
 
 from indexer.page import Page
-from indexer.safety_file import SAFETY_FILE, SafetyFileError, SafetyRules, parse_safety
+from indexer.safety_file import (
+    SAFETY_FILE,
+    URGENT_BLOCK,
+    SafetyFileError,
+    SafetyRules,
+    parse_safety,
+)
 
 Finding = tuple[str, str, str]  # (path, "error" | "warning", message)
-URGENT_ID = re.compile(r"""data-urgent\s*=\s*["']([^"']*)["']""")
+# Any tag with a data-urgent attribute: those not in URGENT_BLOCK's form stay empty on the site.
+URGENT_TAG = re.compile(r"<[^<>]*\bdata-urgent\b[^<>]*>")
 # Numbers and thresholds that only the shared wording may give (so pages cannot drift apart).
 HAND_WRITTEN = re.compile(
     r"\b(?:911|988|999|112|111)\b|\b116 ?123\b|\b1-?800-?222-?1222\b|\b100\.4\b|\b38 ?°? ?C\b"
@@ -44,13 +51,23 @@ def _rules_problems(rules: SafetyRules, pages: list[Page]) -> list[Finding]:
     return found
 
 
-def _page_problems(page: Page, html: str, rules: SafetyRules) -> list[Finding]:
-    found: list[Finding] = []
-    for notice_id in URGENT_ID.findall(html):
+def _urgent_problems(page: Page, html: str, rules: SafetyRules) -> list[Finding]:
+    """Urgent markers the site would leave empty: the wrong form, or an unknown id."""
+    found: list[Finding] = [
+        (page.path, "error",
+         f"{tag!r} is not filled by the site: write an empty block of its own,"
+         ' <div data-urgent="ID"></div> (div, p, aside or section; ID of a-z, 0-9 and -)')
+        for tag in URGENT_TAG.findall(URGENT_BLOCK.sub("", html))]
+    for notice_id in (m.group(2) for m in URGENT_BLOCK.finditer(html)):
         if rules.notice(notice_id) is None:
             known = ", ".join(n.id for n in rules.notices)
             found.append((page.path, "error",
                           f'data-urgent="{notice_id}" is not a notice in {SAFETY_FILE} ({known})'))
+    return found
+
+
+def _page_problems(page: Page, html: str, rules: SafetyRules) -> list[Finding]:
+    found = _urgent_problems(page, html, rules)
     if not page.path.startswith(SHARED_WORDING_EXEMPT):
         text = " ".join([page.title, page.body, *(h.text for h in page.headings)])
         for number in sorted(set(HAND_WRITTEN.findall(text))):

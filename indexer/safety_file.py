@@ -29,6 +29,10 @@ TOP_KEYS = frozenset({"actions", "notice"})
 PHONE_HREF = re.compile(r"(tel|sms):\+?[0-9](?:[0-9.-]*[0-9])?")
 PAGE_HREF = re.compile(r"/[a-z0-9/_-]*(?:#[a-z0-9_-]+)?")
 ID = re.compile(r"[a-z][a-z0-9-]*")
+# <div data-urgent="crisis"></div>: where a page shows a notice. The one form the site fills
+# (an empty div, p, aside or section) and `lupus-guide check` accepts; group 2 is the id.
+URGENT_BLOCK = re.compile(
+    r"""<(div|p|aside|section)\b[^>]*?\bdata-urgent=["']([a-z0-9-]+)["'][^>]*>\s*</\1>""")
 
 # Words that carry no meaning for urgency: dropped from triggers and searches alike, so "pain
 # in my chest" and "chest pain" are the same two words side by side.

@@ -180,12 +180,6 @@ def normalize_effect(text: str) -> str:
     return _key_and_label(text)[0]
 
 
-def effect_label(text: str) -> str:
-    """How an effect is shown: as the page wrote it ("PML", "Hepatitis B flare"), with the
-    head noun singular like its key and a capital first letter."""
-    return _key_and_label(text)[1]
-
-
 def is_only_body_part(effect: str) -> bool:
     """Whether an effect names only a part of the body ("lip", "the chest")."""
     words = [singular(w) for w in effect.lower().split() if w not in _PLACE_WORDS]

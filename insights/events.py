@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from insights.redact import normalise
+from search.filters import FACETS
 
 SECONDS_PER_HOUR = 3600
-FILTER_NAMES = ("section", "system", "effect")
+HOURS_PER_DAY = 24
 REASONS = {  # page feedback after "No": our own choices, never free text
     "hard": "It was hard to understand",
     "unanswered": "It did not answer my question",
@@ -24,6 +26,16 @@ def hour_of(seconds: float) -> int:
     return int(seconds // SECONDS_PER_HOUR)
 
 
+def hour_start(hour: int) -> datetime:
+    """When an hour (as counted by hour_of) began, in UTC."""
+    return datetime.fromtimestamp(hour * SECONDS_PER_HOUR, UTC)
+
+
+def first_hour(now: float, days: int) -> int:
+    """The first hour of the last `days` days, counting `now`'s hour as the last one."""
+    return hour_of(now) - days * HOURS_PER_DAY + 1
+
+
 def search_key(query: str | None, filters: str, notice: str | None) -> str:
     """Which search a result was opened from: the same for every reader who made the same
     (redacted) search, so it identifies a search, never a person, and a page keeps one
@@ -34,7 +46,7 @@ def search_key(query: str | None, filters: str, notice: str | None) -> str:
 
 def filters_text(filters: dict[str, list[str]]) -> str:
     """Chosen filters as canonical JSON ("" when none), e.g. {"section":["treating-lupus"]}."""
-    chosen = {name: sorted(filters[name]) for name in FILTER_NAMES if filters.get(name)}
+    chosen = {name: sorted(filters[name]) for name in FACETS if filters.get(name)}
     return json.dumps(chosen, separators=(",", ":"), sort_keys=True) if chosen else ""
 
 

@@ -7,25 +7,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from insights.events import SECONDS_PER_HOUR
-from insights.store import open_for_report
-
-QUERIES = {
-    "search": ("SELECT hour, search_key, query, filters, notice, total, relaxed, corrected, "
-               "count FROM searches WHERE hour >= ? ORDER BY hour, search_key"),
-    "opened": "SELECT hour, search_key, url, count FROM opened WHERE hour >= ? ORDER BY hour",
-    "feedback": "SELECT hour, page, helpful, count FROM feedback WHERE hour >= ? ORDER BY hour",
-    "reason": "SELECT hour, page, reason, count FROM reasons WHERE hour >= ? ORDER BY hour",
-    "dropped": "SELECT hour, count FROM drops WHERE hour >= ? ORDER BY hour",
-}
+from insights.events import hour_start
+from insights.store import stored_rows
 
 
 def _hour(hour: int) -> str:
-    return datetime.fromtimestamp(hour * SECONDS_PER_HOUR, UTC).strftime("%Y-%m-%dT%H:00:00Z")
+    return hour_start(hour).strftime("%Y-%m-%dT%H:00:00Z")
 
 
 def _record(kind: str, row: tuple) -> dict:
@@ -52,14 +42,8 @@ def _record(kind: str, row: tuple) -> dict:
 
 
 def records(paths: Sequence[Path], since_hour: int) -> Iterator[dict]:
-    for path in paths:
-        conn = open_for_report(path)
-        try:
-            for kind, sql in QUERIES.items():
-                for row in conn.execute(sql, (since_hour,)):
-                    yield _record(kind, row)
-        finally:
-            conn.close()
+    for kind, row in stored_rows(paths, since_hour):
+        yield _record(kind, row)
 
 
 def export_jsonl(paths: Sequence[Path], since_hour: int, out: TextIO) -> int:

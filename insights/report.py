@@ -9,19 +9,17 @@ pages, feedback) are shown as they are."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from insights.events import REASONS, SECONDS_PER_HOUR, hour_of
-from insights.review import ReviewPage, due_for_review
-from insights.store import open_for_report
+from insights.events import REASONS, first_hour, hour_start
+from insights.review import REVIEW_WINDOW_DAYS, ReviewPage, due_for_review
+from insights.store import stored_rows
 
 TOP = 20  # rows per list
-HOURS_PER_DAY = 24
 PLACEHOLDER = re.compile(r"\[[a-z]+\]")  # [email], [phone], [name], [date], [link]
 QUERY_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 
@@ -33,54 +31,37 @@ class GuideFacts:
 
     pages: list[ReviewPage] = field(default_factory=list)
     knows: Callable[[str], bool] | None = None
-    _by_url: dict[str, ReviewPage] = field(default_factory=dict, repr=False)
+    _by_url: dict[str, ReviewPage] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_url = {p.url: p for p in self.pages}  # the pages are given once, never changed
 
     def page(self, url: str) -> ReviewPage | None:
-        if len(self._by_url) != len(self.pages):
-            self._by_url = {p.url: p for p in self.pages}
         return self._by_url.get(url)
 
 
 @dataclass
 class Rows:
-    searches: list[tuple] = field(default_factory=list)  # hour, key, query, notice, total,
-    # relaxed, corrected, count
+    searches: list[tuple] = field(default_factory=list)  # hour, key, query, filters, notice,
+    # total, relaxed, corrected, count
     opened: list[tuple] = field(default_factory=list)  # hour, key, url, count
     feedback: list[tuple] = field(default_factory=list)  # hour, page, helpful, count
     reasons: list[tuple] = field(default_factory=list)  # hour, page, reason, count
     drops: list[tuple] = field(default_factory=list)  # hour, count
 
-    def add(self, conn: sqlite3.Connection, since: int) -> None:
-        self.searches += conn.execute(
-            "SELECT hour, search_key, query, notice, total, relaxed, corrected, count "
-            "FROM searches WHERE hour >= ?", (since,)).fetchall()
-        self.opened += conn.execute(
-            "SELECT hour, search_key, url, count FROM opened WHERE hour >= ?",
-            (since,)).fetchall()
-        self.feedback += conn.execute(
-            "SELECT hour, page, helpful, count FROM feedback WHERE hour >= ?",
-            (since,)).fetchall()
-        self.reasons += conn.execute(
-            "SELECT hour, page, reason, count FROM reasons WHERE hour >= ?",
-            (since,)).fetchall()
-        self.drops += conn.execute("SELECT hour, count FROM drops WHERE hour >= ?",
-                                   (since,)).fetchall()
-
 
 def read_rows(paths: Sequence[Path], since_hour: int) -> Rows:
     """Every row from `since_hour` on, from each file (several workers' or replicas')."""
     rows = Rows()
-    for path in paths:
-        conn = open_for_report(path)
-        try:
-            rows.add(conn, since_hour)
-        finally:
-            conn.close()
+    lists = {"search": rows.searches, "opened": rows.opened, "feedback": rows.feedback,
+             "reason": rows.reasons, "dropped": rows.drops}  # by kind of store.ROW_QUERIES
+    for kind, row in stored_rows(paths, since_hour):
+        lists[kind].append(row)
     return rows
 
 
 def _day(hour: int) -> str:
-    return datetime.fromtimestamp(hour * SECONDS_PER_HOUR, UTC).date().isoformat()
+    return hour_start(hour).date().isoformat()
 
 
 def _top(counts: Counter, limit: int, name: str = "query") -> list[dict]:
@@ -90,12 +71,10 @@ def _top(counts: Counter, limit: int, name: str = "query") -> list[dict]:
 
 def build_report(paths: Sequence[Path], *, days: int = 30, min_hours: int = 3,
                  now: float | None = None, guide: GuideFacts | None = None, top: int = TOP,
-                 review_window: int = 60) -> dict:
+                 review_window: int = REVIEW_WINDOW_DAYS) -> dict:
     """The report as one JSON-ready dict (see the module's docstring)."""
     now = datetime.now(UTC).timestamp() if now is None else now
-    last_hour = hour_of(now)
-    since = last_hour - days * HOURS_PER_DAY + 1
-    rows = read_rows(paths, since)
+    rows = read_rows(paths, first_hour(now, days))
     guide = guide or GuideFacts()
     today = datetime.fromtimestamp(now, UTC).date()
 
@@ -110,7 +89,8 @@ def build_report(paths: Sequence[Path], *, days: int = 30, min_hours: int = 3,
     notices: Counter[str] = Counter()
     word_hours: dict[str, set[int]] = defaultdict(set)
     word_counts: Counter[str] = Counter()
-    for hour, key, query, notice, total, was_relaxed, was_corrected, count in rows.searches:
+    for hour, key, query, _filters, notice, total, was_relaxed, was_corrected, count in (
+            rows.searches):
         per_day[_day(hour)] += count
         if notice:
             notices[notice] += count
@@ -255,7 +235,7 @@ def report_text(report: dict) -> str:
                      + (f"  ({reasons})" if reasons else ""))
     lines += _list("Urgent notices shown (crisis searches are counted, never stored)",
                    report["notices"], "notice", "none")
-    lines += ["", "Pages due for review in the next 60 days, and overdue"]
+    lines += ["", f"Pages due for review in the next {REVIEW_WINDOW_DAYS} days, and overdue"]
     if not report["review_due"]:
         lines.append("  none")
     for page in report["review_due"]:

@@ -9,6 +9,8 @@ from datetime import date
 
 from indexer import schema
 
+REVIEW_WINDOW_DAYS = 60  # the calendar lists pages due within this many days, and overdue ones
+
 
 @dataclass(frozen=True)
 class ReviewPage:
@@ -35,8 +37,8 @@ def pages_from_stored(all_fields: Iterable[dict]) -> list[ReviewPage]:
                    for f in all_fields), key=lambda p: p.url)
 
 
-def due_for_review(pages: Iterable[ReviewPage], today: date, window_days: int = 60
-                   ) -> list[dict]:
+def due_for_review(pages: Iterable[ReviewPage], today: date,
+                   window_days: int = REVIEW_WINDOW_DAYS) -> list[dict]:
     """Pages due within `window_days` or overdue, soonest (most overdue) first; `days` is
     negative for an overdue page."""
     due = []

@@ -22,11 +22,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from insights.events import FeedbackEvent, OpenedEvent, SearchEvent, hour_of
+from insights.events import HOURS_PER_DAY, FeedbackEvent, OpenedEvent, SearchEvent, hour_of
 
 log = logging.getLogger("lupus_guide")
 
-HOURS_PER_DAY = 24
 BATCH = 500  # events written in one transaction at most
 WRITE_EVERY = 1.0  # seconds events wait for others, so one transaction takes many
 PURGE_EVERY = 3600.0  # seconds between deletions of rows past the retention
@@ -55,6 +54,15 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("searches", "opened", "feedback", "reasons", "drops")
+# What the report and the export read: each kind of row, from an hour on, in hour order.
+ROW_QUERIES = {
+    "search": ("SELECT hour, search_key, query, filters, notice, total, relaxed, corrected, "
+               "count FROM searches WHERE hour >= ? ORDER BY hour, search_key"),
+    "opened": "SELECT hour, search_key, url, count FROM opened WHERE hour >= ? ORDER BY hour",
+    "feedback": "SELECT hour, page, helpful, count FROM feedback WHERE hour >= ? ORDER BY hour",
+    "reason": "SELECT hour, page, reason, count FROM reasons WHERE hour >= ? ORDER BY hour",
+    "dropped": "SELECT hour, count FROM drops WHERE hour >= ? ORDER BY hour",
+}
 
 
 class StoreError(Exception):
@@ -112,13 +120,25 @@ def open_for_report(path: Path, *, busy_ms: int = 5_000) -> sqlite3.Connection:
         raise StoreError(f"{path} is not an insights database ({error})") from None
 
 
+def stored_rows(paths: Sequence[Path], since_hour: int) -> Iterator[tuple[str, tuple]]:
+    """(kind of ROW_QUERIES, row) for every row from `since_hour` on, file by file (several
+    workers' or replicas' files)."""
+    for path in paths:
+        conn = open_for_report(path)
+        try:
+            for kind, sql in ROW_QUERIES.items():
+                for row in conn.execute(sql, (since_hour,)):
+                    yield kind, row
+        finally:
+            conn.close()
+
+
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
     """Applies the migrations the file lacks; returns the version it is at. Another process
     migrating at the same time waits for the lock and then finds nothing to do."""
     if conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations):
         return len(migrations)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):  # the write lock first: the version is read again under it
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(migrations):
             raise StoreError(f"schema version {version} is newer than this code "
@@ -128,10 +148,6 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) ->
                 if statement.strip():
                     conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {len(migrations)}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return len(migrations)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString
 
 from indexer.page import article_of, assign_anchors, decode_html, is_sources_heading
+from indexer.safety_file import URGENT_BLOCK
 from search.snippets import stem_of
 
 UNSAFE_TAGS = ("script", "style", "iframe", "object", "embed", "form", "input", "button",
@@ -21,9 +22,6 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "
 SKIP_MARKING = ("a", "h1", "mark", "script", "style")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 WORD = re.compile(r"\w+")
-# <div data-urgent="crisis"></div>: where a page shows a notice of content/safety.toml.
-URGENT_BLOCK = re.compile(
-    r"""<(div|p|aside|section)\b[^>]*?\bdata-urgent=["']([a-z0-9-]+)["'][^>]*>\s*</\1>""")
 SOURCES_CLASS = "sources-list"  # styled as a reference list in style.css
 
 

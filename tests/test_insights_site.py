@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from guide_site.app import create_app
 from guide_site.middleware import CSP
 from guide_site.settings import load_settings
+from insights.review import REVIEW_WINDOW_DAYS
 
 from .conftest import CONTENT
 
@@ -302,6 +303,13 @@ def login(client: TestClient) -> None:
     assert response.status_code == 303
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/admin" in cookie
+
+
+def test_the_review_calendar_names_the_window_it_uses(make_client) -> None:
+    client = make_client(**ADMIN)
+    login(client)
+    html = client.get("/admin/insights").text
+    assert f"Pages due for review in the next {REVIEW_WINDOW_DAYS} days" in html
 
 
 def test_the_report_page_with_the_token(make_client, db: Path) -> None:

@@ -221,3 +221,11 @@ def test_the_notice_command_shows_what_a_query_gets(guide_index: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "notice: crisis" in result.output and "tel:988" in result.output
     assert "no notice" in runner.invoke(cli, ["notice", *args, "hair loss"]).output
+
+
+def test_check_reports_urgent_markers_the_site_would_not_fill(content_copy: Path) -> None:
+    page = content_copy / "lupus-symptoms" / "fatigue.html"
+    page.write_text(add_to_page(page.read_text("utf-8"),
+                                '<p>Help: <span data-urgent="crisis"></span></p>'), "utf-8")
+    problems = [p for p in check_content(content_copy)[1] if p.path.endswith("fatigue.html")]
+    assert any("<span data-urgent" in p.message and p.level == "error" for p in problems)

@@ -5,31 +5,20 @@ blocks read whole, a BM25F setting, the spelling corrector's candidates, a match
 (the read side); analysis without token objects and a writer that files postings analysed
 elsewhere (the write side). Those names may change in any other release, and do in the
 forks, so they are used here only, listed in `inventory`, and only on a Whoosh of
-PROVEN_VERSIONS (`enabled()`). Anywhere else the project runs on plain Whoosh with the same
-answers, slower, and logs one line saying so.
+switch.PROVEN_VERSIONS (`enabled()`). Anywhere else the project runs on plain Whoosh with
+the same answers, slower, and logs one line saying so.
 """
 
 from __future__ import annotations
 
 from indexer.whoosh_fast.disjunction import BestOfDisjunction
 from indexer.whoosh_fast.reading import bm25_field_b, leaf_postings, spelling_candidates
-from indexer.whoosh_fast.switch import (
-    PROVEN_VERSIONS,
-    Decision,
-    decide,
-    enabled,
-    installed_version,
-    refresh,
-)
+from indexer.whoosh_fast.switch import enabled, refresh
 
 __all__ = [
-    "PROVEN_VERSIONS",
     "BestOfDisjunction",
-    "Decision",
     "bm25_field_b",
-    "decide",
     "enabled",
-    "installed_version",
     "leaf_postings",
     "refresh",
     "spelling_candidates",

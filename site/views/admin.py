@@ -27,6 +27,7 @@ from guide_site.views.common import BadRequest, render
 from insights.events import REASONS
 from insights.guide import facts_from_context
 from insights.report import build_report
+from insights.review import REVIEW_WINDOW_DAYS
 from insights.store import StoreError
 
 COOKIE = "lupus_guide_admin"
@@ -127,7 +128,7 @@ async def insights_page(request: Request) -> Response:
     else:
         problem = ""
     data = {"report": report, "problem": problem, "days": days, "reasons": REASONS,
-            "recording": insights.recording,
+            "recording": insights.recording, "review_window": REVIEW_WINDOW_DAYS,
             "stats": insights.store.stats() if insights.store else None}
     if report is not None:
         data["charts"] = {
