@@ -61,7 +61,7 @@ class SearchContext:
         rather than by the first searches that find the page (small guides only: on a big
         one, which pages come first cannot be known)."""
         generation = self.generation
-        docnums = sorted(docnums_of(generation.all_mask))
+        docnums = docnums_of(generation.all_mask, generation.term_scores.size)
         if len(docnums) > RESULTS_KEPT:
             return
         texts = 0

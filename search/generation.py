@@ -16,19 +16,12 @@ from whoosh.searching import Searcher
 from indexer import generations, schema
 from indexer.side_effects import default_label
 from search.masks import MaskCache
-from search.scores import TermScores, ids_mask
+from search.scores import TermScores, ids_mask, mask_array
 
 
-def docnums_of(mask: int) -> set[int]:
-    """The document numbers set in a bitmask."""
-    found = set()
-    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
-    for index, byte in enumerate(data):
-        while byte:
-            low = byte & -byte
-            found.add(index * 8 + low.bit_length() - 1)
-            byte ^= low
-    return found
+def docnums_of(mask: int, size: int) -> list[int]:
+    """The document numbers set in a bitmask of `size` documents, in order."""
+    return np.flatnonzero(mask_array(mask, size)).tolist()
 
 
 RESULTS_KEPT = 2048  # results' stored fields kept per generation (a few MB)
@@ -154,7 +147,7 @@ class Generation:
 
     def pages_in(self, mask: int) -> list[dict]:
         """The pages of a document bitmask, by title."""
-        pages = [self.page_at(docnum) for docnum in docnums_of(mask)]
+        pages = [self.page_at(docnum) for docnum in docnums_of(mask, self.term_scores.size)]
         pages.sort(key=lambda p: p[schema.TITLE].casefold())
         return pages
 
