@@ -15,7 +15,7 @@ from search.query import clean_text
 from search.results import Hit, SearchContext, SearchParams, SearchResult, search
 from search.snippets import Form, TextTokens
 from search.synonyms import words_of
-from search.wording import counted
+from search.wording import counted, effect_slug
 
 LIMIT = 8
 PAGES = 4
@@ -100,7 +100,7 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggest
     for effect, mask in sorted(generation.effect_masks.items(), key=lambda e: -e[1].bit_count()):
         if _completes(effect, words):
             add(generation.effect_label(effect), "side effect",
-                "/side-effects/" + "-".join(effect.split()), counted(mask.bit_count(), "drug"))
+                "/side-effects/" + effect_slug(effect), counted(mask.bit_count(), "drug"))
     for term in sorted(context.synonyms.by_term, key=len):
         if _completes(term, words):
             add(term, "search", "/search?" + urlencode({"q": term}))

@@ -103,6 +103,13 @@ def test_suggestions_as_you_type(client: TestClient) -> None:
     assert client.get("/api/suggest", params={"q": ""}).json()["suggestions"] == []
 
 
+def test_side_effect_suggestions_open_their_page(client: TestClient) -> None:
+    for typed in ("dizz", "head", "nau", "ras", "hair"):
+        suggested = client.get("/api/suggest", params={"q": typed}).json()["suggestions"]
+        for row in (s for s in suggested if s["kind"] == "side effect"):
+            assert client.get(row["url"]).status_code == 200, row
+
+
 def test_synonyms_file_format() -> None:
     synonyms = parse_synonyms("# notes\nvomiting, throwing up, Being sick # comment\n\nsolo\n")
     assert synonyms.groups == [("vomiting", "throwing up", "being sick")]
