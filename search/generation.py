@@ -151,8 +151,12 @@ class Generation:
         pages.sort(key=lambda p: p[schema.TITLE].casefold())
         return pages
 
+    def docnum_by_url(self, url: str) -> int | None:
+        """The document number of the page at `url` (None when no page has it)."""
+        return self.searcher.document_number(url=url)
+
     def page_by_url(self, url: str) -> dict | None:
-        docnum = self.searcher.document_number(url=url)
+        docnum = self.docnum_by_url(url)
         return None if docnum is None else self.page_at(docnum)
 
     def all_pages(self) -> list[dict]:

@@ -82,12 +82,14 @@ def pinned_pages(generation: Generation, notice: Notice) -> list[PinnedPage]:
     found = []
     for address in notice.pages:
         url, _, anchor = address.partition("#")
-        page = generation.page_by_url(url)
-        if page is None:
+        docnum = generation.docnum_by_url(url)
+        if docnum is None:
             continue  # `lupus-guide check` reports it; the notice still shows
-        _, sections, _ = generation.result_fields(page["docnum"])
+        # One read of the page, and that one cached: a notice's pages show on every search.
+        fields, sections, _ = generation.result_fields(docnum)
         heading = next((h for a, h, _ in sections if anchor and a == anchor), "")
-        found.append(PinnedPage(page[schema.TITLE], address if heading else url, heading))
+        title = fields.get(schema.TITLE, "")
+        found.append(PinnedPage(title, address if heading else url, heading))
     return found
 
 
