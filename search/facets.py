@@ -62,12 +62,13 @@ def _counted(masks: dict[str, int], base: int, chosen: tuple[str, ...], label
     return values
 
 
-def count_facets(generation: Generation, query_mask: int, filters: Filters) -> FacetCounts:
-    """Counts for each facet value over the pages the query (and other choices) match."""
+def count_facets(generation: Generation, query_mask: int, filters: Filters, narrowed: int
+                 ) -> FacetCounts:
+    """Counts for each facet value over the pages the query (and other choices) match;
+    `narrowed` is the query's pages that every choice allows (the search has it already)."""
     if not query_mask:
         sections = [FacetValue(s, section_title(s), 0, True) for s in filters.section]
         return {"section": sections, "system": [], "effect": []}
-    narrowed = query_mask & filter_mask(generation, filters)
     for_sections = query_mask & filter_mask(generation, filters, skip_sections=True)
     order = {slug: i for i, slug in enumerate(SECTIONS)}
     sections = _counted(generation.section_masks, for_sections, filters.section, section_title)

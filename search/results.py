@@ -149,14 +149,16 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
     # total its choice gives (choosing narrows, it never switches to another kind of match).
     found = _match_set(generation, [q for _, q in group_queries], excluded, filters)
     missing_words = [group_queries[i][0].typed for i in sorted(found.missing)]
-    facets = count_facets(generation, found.mask, filters)
-    total = (found.mask & fmask).bit_count()
+    allowed = found.mask & fmask
+    total = allowed.bit_count()
+    facets = count_facets(generation, found.mask, filters, allowed)
     group_forms = context.planner.group_forms(groups)
     proximity = context.planner.proximity(groups)
     page = max(1, params.page)
     hits = [
         _hit(generation, hit, group_forms, context.text_tokens)
-        for hit in _page_of_hits(generation, found, fmask, proximity, page, per_page)
+        for hit in _page_of_hits(generation, found.query, allowed, total, proximity, page,
+                                 per_page)
     ]
     return SearchResult(
         params=params,
@@ -214,17 +216,17 @@ def _match_set(generation: Generation, queries: list[wq.Query], excluded: wq.Que
     return MatchSet(some, mask, relaxed=bool(mask), missing=missing)
 
 
-def _page_of_hits(generation: Generation, found: MatchSet, fmask: int,
-                  proximity: wq.Query | None, page: int, per_page: int
+def _page_of_hits(generation: Generation, query: wq.Query | None, allowed_mask: int,
+                  total: int, proximity: wq.Query | None, page: int, per_page: int
                   ) -> list[tuple[int, float]]:
-    """(document, score) of the hits for one results page; facet choices only narrow the
-    documents (they do not change a score)."""
-    allowed_mask = found.mask & fmask
+    """(document, score) of the hits for one results page among the `total` pages of
+    `allowed_mask` (the matches the facet choices allow: they narrow, never change a
+    score)."""
     offset = (page - 1) * per_page
-    if found.query is None or offset >= allowed_mask.bit_count():
+    if query is None or offset >= total:
         return []
     terms = generation.term_scores
-    ranked = wq.AndMaybe(found.query, proximity) if proximity is not None else found.query
+    ranked = wq.AndMaybe(query, proximity) if proximity is not None else query
     allowed = mask_array(allowed_mask, terms.size)
     return top_documents(query_scores(ranked, terms), allowed, offset + per_page)[offset:]
 
