@@ -64,9 +64,9 @@ def evaluate(q: wq.Query, way: Way[T]) -> T:
 class Matches:
     """Documents as bitmasks (bit n = document n); boosts do not matter here."""
 
-    def __init__(self, cache: MaskCache, live: int) -> None:
+    def __init__(self, cache: MaskCache) -> None:
         self.cache = cache
-        self.live = live  # documents not deleted
+        self.live = cache.live  # documents not deleted
 
     def term(self, q: wq.Term) -> int:
         return self.cache.term(q.fieldname, q.text)
@@ -160,9 +160,9 @@ class Scores:
         return base + np.where(base > 0, bonus(), 0.0)
 
 
-def query_mask(q: wq.Query, cache: MaskCache, live: int) -> int:
+def query_mask(q: wq.Query, cache: MaskCache) -> int:
     """The bitmask of the documents `q` matches."""
-    return evaluate(q, Matches(cache, live))
+    return evaluate(q, Matches(cache))
 
 
 def query_scores(q: wq.Query, terms: TermScores) -> np.ndarray:

@@ -93,10 +93,6 @@ def pinned_pages(generation: Generation, notice: Notice) -> list[PinnedPage]:
     return found
 
 
-def _matching(generation: Generation, q: wq.Query) -> int:
-    return query_mask(q, generation.masks, generation.all_mask)
-
-
 def _apply_corrections(parsed: ParsedQuery, corrections: dict[str, str]) -> ParsedQuery:
     return ParsedQuery(
         words=[corrections.get(w, w) for w in parsed.words],
@@ -201,18 +197,18 @@ def _match_set(generation: Generation, queries: list[wq.Query], excluded: wq.Que
         if excluded is None and not filters:
             return MatchSet(None, 0)
         every = without_excluded(wq.Every())
-        return MatchSet(every, _matching(generation, every))
+        return MatchSet(every, query_mask(every, generation.masks))
     every_word = without_excluded(wq.And(queries) if len(queries) > 1 else queries[0])
-    all_mask = _matching(generation, every_word)
+    all_mask = query_mask(every_word, generation.masks)
     if all_mask:
         return MatchSet(every_word, all_mask)
-    masks = [_matching(generation, q) for q in queries]
+    masks = [query_mask(q, generation.masks) for q in queries]
     missing = {i for i, m in enumerate(masks) if not m}
     useful = [q for q, m in zip(queries, masks, strict=True) if m]
     if len(queries) < 2 or not useful:
         return MatchSet(every_word, 0, missing=missing)
     some = without_excluded(wq.Or(useful) if len(useful) > 1 else useful[0])
-    mask = _matching(generation, some) & ~generation.site_pages_mask
+    mask = query_mask(some, generation.masks) & ~generation.site_pages_mask
     return MatchSet(some, mask, relaxed=bool(mask), missing=missing)
 
 
