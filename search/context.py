@@ -46,14 +46,16 @@ class SearchContext:
 
     def warm(self, seconds: float) -> int:
         """Get what every search needs ready before the first one: the facet sets, the
-        spelling vocabulary, the most used terms' scores and, when the whole guide fits
-        in the results' caches, every page's snippet texts (within `seconds`)."""
+        spelling vocabulary, the notice matcher, the most used terms' scores and, when the
+        whole guide fits in the results' caches, every page's snippet texts (within
+        `seconds`)."""
         deadline = time.monotonic() + seconds
         generation = self.generation
         _ = (generation.section_masks, generation.system_masks, generation.effect_masks,
-             generation.all_mask, self.planner)
+             generation.all_mask, self.planner, self.notice_matcher)
         done = generation.term_scores.warm(self.planner.fields, seconds)
-        self._warm_results(deadline)
+        if seconds > 0:  # no time at all: not even the list of pages to read
+            self._warm_results(deadline)
         return done
 
     def _warm_results(self, deadline: float) -> None:
