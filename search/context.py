@@ -14,7 +14,7 @@ from search.planner import Planner
 from search.safety import NoticeMatcher
 from search.snippets import TEXTS_KEPT, TextTokens
 from search.spelling import Vocabulary
-from search.synonyms import Synonyms
+from search.synonyms import Synonyms, words_of
 
 
 class SearchContext:
@@ -39,6 +39,12 @@ class SearchContext:
         for word in self.synonyms.words:
             words[word] = words.get(word, 0) + 2  # editors' terms are worth proposing
         return Vocabulary(words)
+
+    @cached_property
+    def synonym_terms(self) -> list[tuple[str, list[str]]]:
+        """The editors' terms with their words, shortest first: the order suggestions offer
+        them in, made once rather than per keystroke."""
+        return [(term, words_of(term)) for term in sorted(self.synonyms.by_term, key=len)]
 
     @cached_property
     def planner(self) -> Planner:

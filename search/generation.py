@@ -17,6 +17,7 @@ from indexer import generations, schema
 from indexer.side_effects import default_label
 from search.masks import MaskCache
 from search.scores import TermScores, ids_mask, mask_array
+from search.synonyms import words_of
 
 
 def docnums_of(mask: int, size: int) -> list[int]:
@@ -67,6 +68,14 @@ class Generation:
     @cached_property
     def effect_masks(self) -> dict[str, int]:
         return self._term_masks(schema.SIDE_EFFECT)
+
+    @cached_property
+    def effects_by_reach(self) -> list[tuple[str, int, list[str]]]:
+        """(effect, drug pages listing it, its words), the most listed first: the order
+        suggestions offer them in, made once rather than per keystroke."""
+        counted = sorted(((effect, mask.bit_count()) for effect, mask
+                          in self.effect_masks.items()), key=lambda e: -e[1])
+        return [(effect, count, words_of(effect)) for effect, count in counted]
 
     @cached_property
     def pair_masks(self) -> dict[tuple[str, str], int]:
