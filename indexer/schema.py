@@ -115,7 +115,9 @@ PAIRED_FIELDS = (TITLE, KEYWORDS, SIDE_EFFECT_TEXT, HEADINGS, DESCRIPTION)  # pa
 IDENTIFIER_JOINER = "_"
 KNOWN_ITEM_BOOST = 12.0  # the bonus of a page holding the name a whole query spells
 IDENTIFIER_MAX_WORDS = 4  # a whole heading holding a name is a name too, when this short
-_QUERY_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")  # as search.synonyms.words_of
+# A word as searches split them (search.synonyms.words_of, names here): letters and digits,
+# with inner apostrophes ("raynaud's").
+QUERY_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _INNER_MARK = re.compile(r"[^\W_][_\-/.:]+[^\W_]")  # mod_rewrite, anti-dsDNA, ACR/EULAR
 _LETTER_AND_DIGIT = re.compile(r"(?=.*\d)(?=.*[^\W\d_])")  # C3, x86, COVID19
 _CAPITALS = re.compile(r"[A-Z][A-Z0-9]+s?|.*[a-z][A-Z].*")  # UPCR, NSAIDs, dsDNA, eGFR
@@ -124,7 +126,7 @@ _EDGE_PUNCTUATION = "\"'“”‘’.,;:!?()[]{}"
 
 def identifier_form(text: str) -> str:
     """A name's words (a query's words, as the site splits them) joined by "_"."""
-    words = _QUERY_WORD.findall(unicodedata.normalize("NFKC", text).lower())
+    words = QUERY_WORD.findall(unicodedata.normalize("NFKC", text).lower())
     return IDENTIFIER_JOINER.join(w.replace("’", "'") for w in words)
 
 
@@ -141,7 +143,7 @@ def identifiers(texts: list[str]) -> list[str]:
         names = [t for t in (raw.removesuffix("()").strip(_EDGE_PUNCTUATION)
                              for raw in text.split()) if t and is_identifier(t)]
         forms = [identifier_form(name) for name in names]
-        if names and len(_QUERY_WORD.findall(text)) <= IDENTIFIER_MAX_WORDS:
+        if names and len(QUERY_WORD.findall(text)) <= IDENTIFIER_MAX_WORDS:
             forms.append(identifier_form(text))
         found.update((form, None) for form in forms if form)
     return list(found)

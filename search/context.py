@@ -14,7 +14,7 @@ from search.planner import Planner
 from search.safety import NoticeMatcher
 from search.snippets import TEXTS_KEPT, TextTokens
 from search.spelling import Vocabulary
-from search.synonyms import Synonyms
+from search.synonyms import Synonyms, words_of
 
 
 class SearchContext:
@@ -41,19 +41,27 @@ class SearchContext:
         return Vocabulary(words)
 
     @cached_property
+    def synonym_terms(self) -> list[tuple[str, list[str]]]:
+        """The editors' terms with their words, shortest first: the order suggestions offer
+        them in, made once rather than per keystroke."""
+        return [(term, words_of(term)) for term in sorted(self.synonyms.by_term, key=len)]
+
+    @cached_property
     def planner(self) -> Planner:
         return Planner(self.generation, self.synonyms, self.vocabulary)
 
     def warm(self, seconds: float) -> int:
         """Get what every search needs ready before the first one: the facet sets, the
-        spelling vocabulary, the most used terms' scores and, when the whole guide fits
-        in the results' caches, every page's snippet texts (within `seconds`)."""
+        spelling vocabulary, the notice matcher, the most used terms' scores and, when the
+        whole guide fits in the results' caches, every page's snippet texts (within
+        `seconds`)."""
         deadline = time.monotonic() + seconds
         generation = self.generation
         _ = (generation.section_masks, generation.system_masks, generation.effect_masks,
-             generation.all_mask, self.planner)
+             generation.all_mask, self.planner, self.notice_matcher)
         done = generation.term_scores.warm(self.planner.fields, seconds)
-        self._warm_results(deadline)
+        if seconds > 0:  # no time at all: not even the list of pages to read
+            self._warm_results(deadline)
         return done
 
     def _warm_results(self, deadline: float) -> None:
@@ -61,7 +69,7 @@ class SearchContext:
         rather than by the first searches that find the page (small guides only: on a big
         one, which pages come first cannot be known)."""
         generation = self.generation
-        docnums = sorted(docnums_of(generation.all_mask))
+        docnums = docnums_of(generation.all_mask, generation.term_scores.size)
         if len(docnums) > RESULTS_KEPT:
             return
         texts = 0

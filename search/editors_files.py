@@ -24,9 +24,12 @@ class ContentFile(Generic[T]):
         self._value: T = empty
         self._lock = threading.Lock()
 
-    def get(self) -> T:
-        """The parsed file; the last good version when an edit does not parse."""
-        return self._read()[1]
+    def read(self) -> tuple[str, T]:
+        """The file's version and its parsed value (the last good one when an edit does not
+        parse), from one look at the file: the version changes whenever the file does (part
+        of the cache key of search pages), and always names the value returned with it."""
+        key, value = self._read()
+        return (f"{key[0]}-{key[1]}" if key else "none"), value
 
     def _read(self) -> tuple[tuple[int, int] | None, T]:
         try:
@@ -43,9 +46,3 @@ class ContentFile(Generic[T]):
                     log.warning("keeping the last good %s: %s", self.path.name, error)
                 self._key = key
             return self._key, self._value
-
-    @property
-    def version(self) -> str:
-        """Changes whenever the file does (part of the cache key of search pages)."""
-        key, _ = self._read()
-        return f"{key[0]}-{key[1]}" if key else "none"

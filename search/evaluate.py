@@ -1,8 +1,8 @@
 """One walk over a query tree, for the two things a search needs from it: which documents
 match (bitmasks: totals and facet counts need every match) and how each scores (arrays:
 ranking needs the best ten). Both combine the parts the way Whoosh's matchers do (Or adds,
-And adds where all match, BestOf takes the best part, AndNot removes, AndMaybe adds a bonus);
-what they combine differs, so each is a `Way` of evaluating.
+And adds where all match, BestOfDisjunction takes the best part, AndNot removes, AndMaybe
+adds a bonus); what they combine differs, so each is a `Way` of evaluating.
 
 Whoosh steps a tree of matchers one document at a time in Python; here each term's
 documents and scores are worked out once per generation (search/scores.py, search/masks.py)
@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 from whoosh import query as wq
 
-from search.best_of import BestOf
+from indexer.whoosh_fast import BestOfDisjunction
 from search.masks import MaskCache
 from search.scores import TermScores
 
@@ -47,9 +47,9 @@ def evaluate(q: wq.Query, way: Way[T]) -> T:
         return way.but_not(evaluate(q.a, way), lambda: evaluate(q.b, way))
     if isinstance(q, wq.AndMaybe):
         return way.with_bonus(evaluate(q.a, way), lambda: evaluate(q.b, way))
-    if isinstance(q, (BestOf, wq.And, wq.Or)):
+    if isinstance(q, (BestOfDisjunction, wq.And, wq.Or)):
         parts = (evaluate(sub, way) for sub in q.subqueries)
-        if isinstance(q, BestOf):
+        if isinstance(q, BestOfDisjunction):
             return way.best_of(parts, q.boost)
         if isinstance(q, wq.And):
             return way.all_of(parts, q.boost)
@@ -64,9 +64,9 @@ def evaluate(q: wq.Query, way: Way[T]) -> T:
 class Matches:
     """Documents as bitmasks (bit n = document n); boosts do not matter here."""
 
-    def __init__(self, cache: MaskCache, live: int) -> None:
+    def __init__(self, cache: MaskCache) -> None:
         self.cache = cache
-        self.live = live  # documents not deleted
+        self.live = cache.live  # documents not deleted
 
     def term(self, q: wq.Term) -> int:
         return self.cache.term(q.fieldname, q.text)
@@ -160,9 +160,9 @@ class Scores:
         return base + np.where(base > 0, bonus(), 0.0)
 
 
-def query_mask(q: wq.Query, cache: MaskCache, live: int) -> int:
+def query_mask(q: wq.Query, cache: MaskCache) -> int:
     """The bitmask of the documents `q` matches."""
-    return evaluate(q, Matches(cache, live))
+    return evaluate(q, Matches(cache))
 
 
 def query_scores(q: wq.Query, terms: TermScores) -> np.ndarray:

@@ -16,6 +16,8 @@ from search.filters import Filters
 from search.generation import Generation
 
 EFFECTS_SHOWN = 25
+SECTION_ORDER = {slug: i for i, slug in enumerate(SECTIONS)}  # as the guide lists them
+SYSTEM_ORDER = {name: i for i, name in enumerate(BODY_SYSTEMS)}  # ties among equal counts
 
 
 @dataclass
@@ -62,19 +64,18 @@ def _counted(masks: dict[str, int], base: int, chosen: tuple[str, ...], label
     return values
 
 
-def count_facets(generation: Generation, query_mask: int, filters: Filters) -> FacetCounts:
-    """Counts for each facet value over the pages the query (and other choices) match."""
+def count_facets(generation: Generation, query_mask: int, filters: Filters, narrowed: int
+                 ) -> FacetCounts:
+    """Counts for each facet value over the pages the query (and other choices) match;
+    `narrowed` is the query's pages that every choice allows (the search has it already)."""
     if not query_mask:
         sections = [FacetValue(s, section_title(s), 0, True) for s in filters.section]
         return {"section": sections, "system": [], "effect": []}
-    narrowed = query_mask & filter_mask(generation, filters)
     for_sections = query_mask & filter_mask(generation, filters, skip_sections=True)
-    order = {slug: i for i, slug in enumerate(SECTIONS)}
     sections = _counted(generation.section_masks, for_sections, filters.section, section_title)
-    sections.sort(key=lambda v: (order.get(v.value, 99), v.value))
-    system_order = {name: i for i, name in enumerate(BODY_SYSTEMS)}
+    sections.sort(key=lambda v: (SECTION_ORDER.get(v.value, 99), v.value))
     systems = _counted(generation.system_masks, narrowed, filters.system, system_label)
-    systems.sort(key=lambda v: (-v.count, system_order.get(v.value, 99)))
+    systems.sort(key=lambda v: (-v.count, SYSTEM_ORDER.get(v.value, 99)))
     effects = _counted(generation.effect_masks, narrowed, filters.effect,
                        generation.effect_label)
     effects.sort(key=lambda v: (not v.selected, -v.count, v.value))

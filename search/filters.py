@@ -21,10 +21,12 @@ def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))[:MAX_VALUES]
 
 
+_SECTION_BY_TITLE = {title.casefold(): slug for slug, title in SECTIONS.items()}
+
+
 def _section(value: str) -> str:
     """A section by slug or title ("Treating Lupus" -> "treating-lupus")."""
-    by_title = {title.casefold(): slug for slug, title in SECTIONS.items()}
-    return by_title.get(value.strip().casefold(), value.strip().lower())
+    return _SECTION_BY_TITLE.get(value.strip().casefold(), value.strip().lower())
 
 
 # How a value a person chose becomes the form the index holds.
@@ -61,8 +63,10 @@ class Filters:
         return replace(self, **{name: tuple(values)})
 
     def merged(self, other: Filters) -> Filters:
-        """Both sets of choices (query syntax `section:...` adds to the URL's)."""
-        return Filters.of({name: [*values, *other.chosen(name)] for name, values in self})
+        """Both sets of choices (query syntax `section:...` adds to the URL's). Both are in
+        their indexed form already (made by `of`), so they are only joined."""
+        return Filters(**{name: _unique([*values, *other.chosen(name)])
+                          for name, values in self})
 
     def query_pairs(self) -> list[tuple[str, str]]:
         """As URL parameters: [("section", "treating-lupus"), ...]."""

@@ -16,19 +16,13 @@ from whoosh.searching import Searcher
 from indexer import generations, schema
 from indexer.side_effects import default_label
 from search.masks import MaskCache
-from search.scores import TermScores, ids_mask
+from search.scores import TermScores, ids_mask, mask_array
+from search.synonyms import words_of
 
 
-def docnums_of(mask: int) -> set[int]:
-    """The document numbers set in a bitmask."""
-    found = set()
-    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
-    for index, byte in enumerate(data):
-        while byte:
-            low = byte & -byte
-            found.add(index * 8 + low.bit_length() - 1)
-            byte ^= low
-    return found
+def docnums_of(mask: int, size: int) -> list[int]:
+    """The document numbers set in a bitmask of `size` documents, in order."""
+    return np.flatnonzero(mask_array(mask, size)).tolist()
 
 
 RESULTS_KEPT = 2048  # results' stored fields kept per generation (a few MB)
@@ -74,6 +68,14 @@ class Generation:
     @cached_property
     def effect_masks(self) -> dict[str, int]:
         return self._term_masks(schema.SIDE_EFFECT)
+
+    @cached_property
+    def effects_by_reach(self) -> list[tuple[str, int, list[str]]]:
+        """(effect, drug pages listing it, its words), the most listed first: the order
+        suggestions offer them in, made once rather than per keystroke."""
+        counted = sorted(((effect, mask.bit_count()) for effect, mask
+                          in self.effect_masks.items()), key=lambda e: -e[1])
+        return [(effect, count, words_of(effect)) for effect, count in counted]
 
     @cached_property
     def pair_masks(self) -> dict[tuple[str, str], int]:
@@ -154,12 +156,16 @@ class Generation:
 
     def pages_in(self, mask: int) -> list[dict]:
         """The pages of a document bitmask, by title."""
-        pages = [self.page_at(docnum) for docnum in docnums_of(mask)]
+        pages = [self.page_at(docnum) for docnum in docnums_of(mask, self.term_scores.size)]
         pages.sort(key=lambda p: p[schema.TITLE].casefold())
         return pages
 
+    def docnum_by_url(self, url: str) -> int | None:
+        """The document number of the page at `url` (None when no page has it)."""
+        return self.searcher.document_number(url=url)
+
     def page_by_url(self, url: str) -> dict | None:
-        docnum = self.searcher.document_number(url=url)
+        docnum = self.docnum_by_url(url)
         return None if docnum is None else self.page_at(docnum)
 
     def all_pages(self) -> list[dict]:

@@ -43,9 +43,16 @@ class EditorsFiles:
         self.synonyms = ContentFile(content_dir / SYNONYMS_FILE, parse_synonyms, Synonyms())
         self.notices = ContentFile(content_dir / SAFETY_FILE, parse_safety, SafetyRules())
 
+    def read(self) -> tuple[str, Synonyms, SafetyRules]:
+        """Both files' version and values, each file looked at once: an edit landing
+        meanwhile can never file old values under the new version."""
+        synonyms_version, synonyms = self.synonyms.read()
+        notices_version, notices = self.notices.read()
+        return f"{synonyms_version}.{notices_version}", synonyms, notices
+
     @property
     def version(self) -> str:
-        return f"{self.synonyms.version}.{self.notices.version}"
+        return self.read()[0]
 
 
 def warm_facets_and_words(context: SearchContext) -> None:
@@ -111,8 +118,8 @@ class Guide:
         """The search context of a generation (the live one by default) with the editors'
         files as they are now, made once per version of each."""
         generation = generation or self.current()
-        synonyms, notices = self.files.synonyms.get(), self.files.notices.get()
-        key = (id(generation), self.files.version)
+        version, synonyms, notices = self.files.read()
+        key = (id(generation), version)
         with self._lock:
             context = self._contexts.get(key)
             if context is None:

@@ -10,7 +10,7 @@ from whoosh import query as wq
 
 from indexer import schema
 from indexer.analysis import chain_of
-from search.best_of import BestOf
+from indexer.whoosh_fast import BestOfDisjunction
 from search.generation import Generation
 from search.query import ParsedQuery
 from search.snippets import Form
@@ -134,7 +134,8 @@ class Planner:
         # The words apart count too ("salt" and "diet" far from each other), for less.
         each = [any_of(self._terms(t, boost * APART_WEIGHT)) for t in tokens]
         words_apart = wq.NullQuery if wq.NullQuery in each else wq.And(each)
-        return any_of([q for q in (phrase, words_apart) if q is not wq.NullQuery], BestOf)
+        return any_of([q for q in (phrase, words_apart) if q is not wq.NullQuery],
+                      BestOfDisjunction)
 
     def _has(self, fieldname: str, term: str) -> bool:
         return self.generation.term_scores.has(fieldname, term)
@@ -174,7 +175,7 @@ class Planner:
         if not parts:
             return wq.NullQuery  # words the guide does not have: the group matches nothing
         # A group counts once, by its best form: many forms must not outweigh one match.
-        return parts[0] if len(parts) == 1 else BestOf(parts)
+        return parts[0] if len(parts) == 1 else BestOfDisjunction(parts)
 
     def proximity(self, groups: list[Group]) -> wq.Query | None:
         """A bonus where the typed words stand together, in the title or the text; a big

@@ -82,17 +82,15 @@ def pinned_pages(generation: Generation, notice: Notice) -> list[PinnedPage]:
     found = []
     for address in notice.pages:
         url, _, anchor = address.partition("#")
-        page = generation.page_by_url(url)
-        if page is None:
+        docnum = generation.docnum_by_url(url)
+        if docnum is None:
             continue  # `lupus-guide check` reports it; the notice still shows
-        _, sections, _ = generation.result_fields(page["docnum"])
+        # One read of the page, and that one cached: a notice's pages show on every search.
+        fields, sections, _ = generation.result_fields(docnum)
         heading = next((h for a, h, _ in sections if anchor and a == anchor), "")
-        found.append(PinnedPage(page[schema.TITLE], address if heading else url, heading))
+        title = fields.get(schema.TITLE, "")
+        found.append(PinnedPage(title, address if heading else url, heading))
     return found
-
-
-def _matching(generation: Generation, q: wq.Query) -> int:
-    return query_mask(q, generation.masks, generation.all_mask)
 
 
 def _apply_corrections(parsed: ParsedQuery, corrections: dict[str, str]) -> ParsedQuery:
@@ -147,14 +145,16 @@ def search(context: SearchContext, params: SearchParams, *, per_page: int = 10,
     # total its choice gives (choosing narrows, it never switches to another kind of match).
     found = _match_set(generation, [q for _, q in group_queries], excluded, filters)
     missing_words = [group_queries[i][0].typed for i in sorted(found.missing)]
-    facets = count_facets(generation, found.mask, filters)
-    total = (found.mask & fmask).bit_count()
+    allowed = found.mask & fmask
+    total = allowed.bit_count()
+    facets = count_facets(generation, found.mask, filters, allowed)
     group_forms = context.planner.group_forms(groups)
     proximity = context.planner.proximity(groups)
     page = max(1, params.page)
     hits = [
         _hit(generation, hit, group_forms, context.text_tokens)
-        for hit in _page_of_hits(generation, found, fmask, proximity, page, per_page)
+        for hit in _page_of_hits(generation, found.query, allowed, total, proximity, page,
+                                 per_page)
     ]
     return SearchResult(
         params=params,
@@ -197,32 +197,32 @@ def _match_set(generation: Generation, queries: list[wq.Query], excluded: wq.Que
         if excluded is None and not filters:
             return MatchSet(None, 0)
         every = without_excluded(wq.Every())
-        return MatchSet(every, _matching(generation, every))
+        return MatchSet(every, query_mask(every, generation.masks))
     every_word = without_excluded(wq.And(queries) if len(queries) > 1 else queries[0])
-    all_mask = _matching(generation, every_word)
+    all_mask = query_mask(every_word, generation.masks)
     if all_mask:
         return MatchSet(every_word, all_mask)
-    masks = [_matching(generation, q) for q in queries]
+    masks = [query_mask(q, generation.masks) for q in queries]
     missing = {i for i, m in enumerate(masks) if not m}
     useful = [q for q, m in zip(queries, masks, strict=True) if m]
     if len(queries) < 2 or not useful:
         return MatchSet(every_word, 0, missing=missing)
     some = without_excluded(wq.Or(useful) if len(useful) > 1 else useful[0])
-    mask = _matching(generation, some) & ~generation.site_pages_mask
+    mask = query_mask(some, generation.masks) & ~generation.site_pages_mask
     return MatchSet(some, mask, relaxed=bool(mask), missing=missing)
 
 
-def _page_of_hits(generation: Generation, found: MatchSet, fmask: int,
-                  proximity: wq.Query | None, page: int, per_page: int
+def _page_of_hits(generation: Generation, query: wq.Query | None, allowed_mask: int,
+                  total: int, proximity: wq.Query | None, page: int, per_page: int
                   ) -> list[tuple[int, float]]:
-    """(document, score) of the hits for one results page; facet choices only narrow the
-    documents (they do not change a score)."""
-    allowed_mask = found.mask & fmask
+    """(document, score) of the hits for one results page among the `total` pages of
+    `allowed_mask` (the matches the facet choices allow: they narrow, never change a
+    score)."""
     offset = (page - 1) * per_page
-    if found.query is None or offset >= allowed_mask.bit_count():
+    if query is None or offset >= total:
         return []
     terms = generation.term_scores
-    ranked = wq.AndMaybe(found.query, proximity) if proximity is not None else found.query
+    ranked = wq.AndMaybe(query, proximity) if proximity is not None else query
     allowed = mask_array(allowed_mask, terms.size)
     return top_documents(query_scores(ranked, terms), allowed, offset + per_page)[offset:]
 

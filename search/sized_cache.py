@@ -18,9 +18,6 @@ class SizedCache(Generic[Value]):
         self.used = 0
         self.entries: OrderedDict[object, Value] = OrderedDict()
 
-    def __len__(self) -> int:
-        return len(self.entries)
-
     def __contains__(self, key: object) -> bool:
         return key in self.entries
 

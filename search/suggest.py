@@ -15,15 +15,14 @@ from search.query import clean_text
 from search.results import Hit, SearchContext, SearchParams, SearchResult, search
 from search.snippets import Form, TextTokens
 from search.synonyms import words_of
-from search.wording import counted
+from search.wording import counted, effect_slug
 
 LIMIT = 8
 PAGES = 4
 
 
-def _completes(candidate: str, words: list[str]) -> bool:
-    """Every typed word starts a word of the candidate; the last may be unfinished."""
-    have = words_of(candidate)
+def _completes(have: list[str], words: list[str]) -> bool:
+    """Every typed word starts one of a candidate's words; the last may be unfinished."""
     return all(any(h.startswith(w) for h in have) for w in words)
 
 
@@ -97,11 +96,11 @@ def suggestions(context: SearchContext, q: str, max_chars: int = 300) -> Suggest
         tokens[0]))
     for row in (best + completing) if finished else (completing + best):
         add(*row)
-    for effect, mask in sorted(generation.effect_masks.items(), key=lambda e: -e[1].bit_count()):
-        if _completes(effect, words):
+    for effect, drugs, have in generation.effects_by_reach:
+        if _completes(have, words):
             add(generation.effect_label(effect), "side effect",
-                "/side-effects/" + "-".join(effect.split()), counted(mask.bit_count(), "drug"))
-    for term in sorted(context.synonyms.by_term, key=len):
-        if _completes(term, words):
+                "/side-effects/" + effect_slug(effect), counted(drugs, "drug"))
+    for term, have in context.synonym_terms:
+        if _completes(have, words):
             add(term, "search", "/search?" + urlencode({"q": term}))
     return Suggestions(found, result)

@@ -6,15 +6,14 @@ group finds the others; a term may have several words ("throwing up").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+from indexer.schema import QUERY_WORD
 
 
 def words_of(text: str) -> list[str]:
     """Lower-case words, the same way for synonym terms and for queries."""
-    return [w.replace("’", "'") for w in WORD.findall(text.lower())]
+    return [w.replace("’", "'") for w in QUERY_WORD.findall(text.lower())]
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""How the site words numbers and dates for people: "1 drug", "1 December 2026"."""
+"""How the site words numbers, dates and side-effect addresses for people: "1 drug",
+"1 December 2026", "/side-effects/hepatitis-b-flare"."""
 
 from __future__ import annotations
 
@@ -17,3 +18,9 @@ def date_in_words(iso: str) -> str:
     """An ISO date in words, the same in every locale: "2026-12-01" -> "1 December 2026"."""
     day = date.fromisoformat(iso)
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def effect_slug(effect: str) -> str:
+    """A side-effect key as its page's address names it: "nausea/vomiting" ->
+    "nausea-vomiting" (every link to an effect page is made with it)."""
+    return "-".join(effect.lower().replace("/", " ").split())

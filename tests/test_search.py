@@ -13,6 +13,8 @@ from starlette.testclient import TestClient
 from guide_site.app import create_app
 from guide_site.settings import load_settings
 from indexer.build import build_index
+from indexer.safety_file import SAFETY_FILE
+from search.guide import SYNONYMS_FILE, Guide
 from search.synonyms import parse_synonyms
 
 from .conftest import CONTENT
@@ -101,6 +103,13 @@ def test_suggestions_as_you_type(client: TestClient) -> None:
     assert client.get("/api/suggest", params={"q": ""}).json()["suggestions"] == []
 
 
+def test_side_effect_suggestions_open_their_page(client: TestClient) -> None:
+    for typed in ("dizz", "head", "nau", "ras", "hair"):
+        suggested = client.get("/api/suggest", params={"q": typed}).json()["suggestions"]
+        for row in (s for s in suggested if s["kind"] == "side effect"):
+            assert client.get(row["url"]).status_code == 200, row
+
+
 def test_synonyms_file_format() -> None:
     synonyms = parse_synonyms("# notes\nvomiting, throwing up, Being sick # comment\n\nsolo\n")
     assert synonyms.groups == [("vomiting", "throwing up", "being sick")]
@@ -124,6 +133,34 @@ def test_synonym_edits_apply_without_a_rebuild(tmp_path: Path) -> None:
         os.utime(synonyms, (later, later))
         data = client.get("/api/search", params={"q": "glorpitis"}).json()
         assert data["results"][0]["url"] == "/lupus-symptoms/raynauds-phenomenon"
+
+
+def test_an_edit_while_the_editors_files_are_read_is_not_missed(
+        guide_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in (SYNONYMS_FILE, SAFETY_FILE):
+        shutil.copy(CONTENT / name, content / name)
+    synonyms, notices = content / SYNONYMS_FILE, content / SAFETY_FILE
+    real_stat, edited = os.stat, []
+
+    def stat(path, *args, **kwargs):
+        if path == notices and not edited:  # the synonyms are read; the edit lands now
+            edited.append(path)
+            synonyms.write_text(synonyms.read_text() + "\nraynaud's phenomenon, glorpitis\n")
+            later = time.time() + 5
+            os.utime(synonyms, (later, later))
+        return real_stat(path, *args, **kwargs)
+
+    guide = Guide(guide_index, content)
+    try:
+        monkeypatch.setattr(os, "stat", stat)
+        guide.context()
+        monkeypatch.undo()
+        assert edited
+        assert guide.context().synonyms.alternatives("glorpitis")[1:]
+    finally:
+        guide.close()
 
 
 def test_words_only_in_page_text_are_not_corrected(client: TestClient) -> None:

@@ -17,6 +17,7 @@ from indexer import schema
 from indexer.sections import SECTIONS
 from search.filters import FACETS, Filters
 from search.wording import counted, date_in_words
+from search.wording import effect_slug as effect_slug  # the views import it from here
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 # The footer's disclaimer: its last sentence is the shared emergency wording, with the
@@ -87,10 +88,6 @@ def search_url(q: str = "", filters: Filters | None = None, page: int = 1,
     if exact:
         pairs.append(("exact", "1"))
     return base + ("?" + urlencode(pairs) if pairs else "")
-
-
-def effect_slug(effect: str) -> str:
-    return "-".join(effect.lower().replace("/", " ").split())
 
 
 def twin(url: str, request: Request) -> str:
