@@ -98,13 +98,9 @@ def _effect_item(generation, effect: str) -> dict:
             "url": f"/side-effects/{effect_slug(effect)}"}
 
 
-def _stored(generation, page: dict) -> dict:
-    return generation.searcher.stored_fields(page["docnum"])
-
-
-def _side_effects_anchor(fields: dict) -> str:
-    """The anchor of the page's "Possible Side Effects" heading."""
-    for anchor, heading, _ in json.loads(fields.get(schema.SECTIONS_JSON) or "[]"):
+def _side_effects_anchor(sections: list) -> str:
+    """The anchor of the page's "Possible Side Effects" heading, from its parsed sections."""
+    for anchor, heading, _ in sections:
         if anchor and is_side_effects_heading(heading):
             return anchor
     return SIDE_EFFECTS_ANCHOR
@@ -128,13 +124,13 @@ def side_effect_data(request: Request) -> dict:
         raise HTTPException(404, "No drug in the guide lists that side effect.")
     drugs = []
     for page in generation.pages_in(generation.effect_masks[effect]):
-        fields = _stored(generation, page)
+        fields, sections, _ = generation.result_fields(page["docnum"])  # cached, parsed
         systems = sorted({s for s, e in page["pairs"] if e == effect})
         drugs.append({
             **_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
             "systems": systems, "system_labels": [system_label(s) for s in systems],
             "lines": _lines_naming(fields, effect),
-            "side_effects_url": f"{page[schema.URL]}#{_side_effects_anchor(fields)}",
+            "side_effects_url": f"{page[schema.URL]}#{_side_effects_anchor(sections)}",
             "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
         })
     return {"effect": effect, "label": generation.effect_label(effect), "slug": slug,
@@ -161,7 +157,8 @@ def drugs_data(request: Request) -> dict:
     used = [s for s in BODY_SYSTEMS if any(s == pair[0] for p in drug_pages for pair in p["pairs"])]
     rows = []
     for page in drug_pages:
-        listed = f"{page[schema.URL]}#{_side_effects_anchor(_stored(generation, page))}"
+        _, sections, _ = generation.result_fields(page["docnum"])
+        listed = f"{page[schema.URL]}#{_side_effects_anchor(sections)}"
         cells = []
         for system in used:
             effects = sorted(e for s, e in page["pairs"] if s == system)
