@@ -12,6 +12,7 @@ from guide_site.state import app_state
 from guide_site.views.common import (
     BadRequest,
     by_listing_order,
+    effect_link,
     effect_slug,
     html_and_json,
     search_url,
@@ -49,8 +50,7 @@ def _effects(generation) -> list[dict]:
     for effect, mask in sorted(generation.effect_masks.items()):
         systems = sorted(systems_of[effect])
         effects.append({
-            "effect": effect, "label": generation.effect_label(effect), "count": mask.bit_count(),
-            "url": f"/side-effects/{effect_slug(effect)}", "systems": systems,
+            **effect_link(generation, effect), "count": mask.bit_count(), "systems": systems,
             "system_labels": [system_label(s) for s in systems]})
     return effects
 
@@ -91,11 +91,6 @@ def side_effects_data(request: Request) -> dict:
             groups.append({"system": system, "label": system_label(system),
                            "effects": members})
     return {"systems": groups, "total": len(effects)}
-
-
-def _effect_item(generation, effect: str) -> dict:
-    return {"effect": effect, "label": generation.effect_label(effect),
-            "url": f"/side-effects/{effect_slug(effect)}"}
 
 
 def _side_effects_anchor(sections: list) -> str:
@@ -165,7 +160,7 @@ def drugs_data(request: Request) -> dict:
             cells.append({"system": system, "label": system_label(system),
                           "count": len(effects), "effects": effects,
                           "effect_labels": [generation.effect_label(e) for e in effects],
-                          "links": [_effect_item(generation, e) for e in effects],
+                          "links": [effect_link(generation, e) for e in effects],
                           "url": listed if effects else None})
         rows.append({**_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
                      "slug": _drug_slug(page), "side_effects_url": listed, "cells": cells,
@@ -197,10 +192,10 @@ def compare_data(request: Request) -> dict:
             cells = [sorted(e for s, e in pairs if s == system) for pairs in effects_of]
             if any(cells):
                 rows.append({"system": system, "label": system_label(system),
-                             "cells": [[_effect_item(generation, e) for e in cell]
+                             "cells": [[effect_link(generation, e) for e in cell]
                                        for cell in cells]})
         shared = {e for _, e in effects_of[0]} & {e for _, e in effects_of[1]}
-        in_both = [_effect_item(generation, e) for e in sorted(shared)]
+        in_both = [effect_link(generation, e) for e in sorted(shared)]
     return {"drugs": [{"slug": _drug_slug(p), "name": p[schema.DRUG] or p[schema.TITLE]}
                       for p in drug_pages],
             "chosen": asked, "unknown": unknown, "compared": compared, "rows": rows,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
@@ -17,6 +18,9 @@ from indexer import schema
 from indexer.sections import SECTIONS
 from search.filters import FACETS, Filters
 from search.wording import counted, date_in_words
+
+if TYPE_CHECKING:
+    from search.generation import Generation
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 # The footer's disclaimer: its last sentence is the shared emergency wording, with the
@@ -91,6 +95,12 @@ def search_url(q: str = "", filters: Filters | None = None, page: int = 1,
 
 def effect_slug(effect: str) -> str:
     return "-".join(effect.lower().replace("/", " ").split())
+
+
+def effect_link(generation: Generation, effect: str) -> dict:
+    """A side effect as a link: its key, how the guide writes it, and its own page."""
+    return {"effect": effect, "label": generation.effect_label(effect),
+            "url": f"/side-effects/{effect_slug(effect)}"}
 
 
 def twin(url: str, request: Request) -> str:

@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from guide_site.article import article_html, fill_urgent_blocks, mark_words
 from guide_site.state import app_state
-from guide_site.views.common import TEMPLATES, effect_slug, html_and_json
+from guide_site.views.common import TEMPLATES, effect_link, html_and_json
 from indexer import schema
 from indexer.page import SOURCES_ANCHOR
 from indexer.side_effects import BODY_SYSTEMS, system_label
@@ -96,8 +96,7 @@ def _side_effects(generation, pairs: list[list[str]]) -> list[dict]:
     order = {name: i for i, name in enumerate(BODY_SYSTEMS)}
     return [
         {"system": system, "label": system_label(system),
-         "effects": [{"effect": e, "label": generation.effect_label(e),
-                      "url": f"/side-effects/{effect_slug(e)}"} for e in effects]}
+         "effects": [effect_link(generation, e) for e in effects]}
         for system, effects in sorted(by_system.items(), key=lambda item: order.get(item[0], 99))
     ]
 
