@@ -16,6 +16,7 @@ from guide_site.views.common import (
     effect_slug,
     html_and_json,
     search_url,
+    twin,
 )
 from indexer import schema
 from indexer.page_rules import is_side_effects_heading
@@ -214,4 +215,4 @@ side_effect, side_effect_api = html_and_json(
 drugs, drugs_api = html_and_json(drugs_data, "drugs.html", lambda r, d: "/api/drugs")
 compare, compare_api = html_and_json(
     compare_data, "compare.html",
-    lambda r, d: "/api/drugs/compare" + (f"?{r.url.query}" if r.url.query else ""))
+    lambda r, d: twin("/api/drugs/compare", r))

@@ -103,7 +103,12 @@ def effect_link(generation: Generation, effect: str) -> dict:
             "url": f"/side-effects/{effect_slug(effect)}"}
 
 
-def twin(url: str, request: Request) -> str:
-    """The JSON twin of an HTML view's URL, with the same query string."""
+def with_query(url: str, request: Request) -> str:
+    """`url` with the request's query string, if it has one."""
     query = request.url.query
     return url + (f"?{query}" if query else "")
+
+
+def twin(url: str, request: Request) -> str:
+    """The JSON twin of an HTML view's URL, with the same query string."""
+    return with_query(url, request)
