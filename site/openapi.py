@@ -97,6 +97,7 @@ GUIDE_PAGE = _object({
     "html": {"type": "string", "description": "The article, sanitized HTML"},
     "side_effects": _array(_object({"system": STRING, "label": STRING,
                                     "effects": _array({"type": "object"})})),
+    "compare_url": NULLABLE_STRING,
     "warning_signs": _array(STRING), "related": _array(_object({"title": STRING,
                                                                 "url": STRING})),
     "highlight": STRING,

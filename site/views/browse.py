@@ -12,6 +12,7 @@ from guide_site.state import app_state
 from guide_site.views.common import (
     BadRequest,
     by_listing_order,
+    drug_slug,
     effect_link,
     effect_slug,
     html_and_json,
@@ -140,11 +141,6 @@ def _drug_pages(generation) -> list[dict]:
                   key=lambda p: (p[schema.DRUG] or p[schema.TITLE]).casefold())
 
 
-def _drug_slug(page: dict) -> str:
-    """How /drugs/compare names a drug: the last part of its page's address."""
-    return page[schema.URL].rstrip("/").rsplit("/", 1)[-1]
-
-
 def drugs_data(request: Request) -> dict:
     """Drug pages (rows) by body system (columns): each cell the effects the drug's page
     lists for that part of the body, each a link to its side-effect page."""
@@ -164,8 +160,8 @@ def drugs_data(request: Request) -> dict:
                           "links": [effect_link(generation, e) for e in effects],
                           "url": listed if effects else None})
         rows.append({**_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
-                     "slug": _drug_slug(page), "side_effects_url": listed, "cells": cells,
-                     "total": len(page["pairs"])})
+                     "slug": drug_slug(page[schema.URL]), "side_effects_url": listed,
+                     "cells": cells, "total": len(page["pairs"])})
     return {"systems": used, "system_labels": [system_label(s) for s in used], "drugs": rows}
 
 
@@ -174,7 +170,7 @@ def compare_data(request: Request) -> dict:
     effects both list. A name the guide does not have is said, not an error."""
     generation = app_state(request).generation()
     drug_pages = _drug_pages(generation)
-    by_slug = {_drug_slug(p): p for p in drug_pages}
+    by_slug = {drug_slug(p[schema.URL]): p for p in drug_pages}
     asked = []
     for name in COMPARED:
         value = request.query_params.get(name, "")
@@ -187,7 +183,7 @@ def compare_data(request: Request) -> dict:
     compared, rows, in_both = [], [], []
     if len(chosen) == 2:
         compared = [{**_page_link(p), "name": p[schema.DRUG] or p[schema.TITLE],
-                     "slug": _drug_slug(p)} for p in chosen]
+                     "slug": drug_slug(p[schema.URL])} for p in chosen]
         effects_of = [{tuple(pair) for pair in p["pairs"]} for p in chosen]
         for system in BODY_SYSTEMS:
             cells = [sorted(e for s, e in pairs if s == system) for pairs in effects_of]
@@ -197,7 +193,7 @@ def compare_data(request: Request) -> dict:
                                        for cell in cells]})
         shared = {e for _, e in effects_of[0]} & {e for _, e in effects_of[1]}
         in_both = [effect_link(generation, e) for e in sorted(shared)]
-    return {"drugs": [{"slug": _drug_slug(p), "name": p[schema.DRUG] or p[schema.TITLE]}
+    return {"drugs": [{"slug": drug_slug(p[schema.URL]), "name": p[schema.DRUG] or p[schema.TITLE]}
                       for p in drug_pages],
             "chosen": asked, "unknown": unknown, "compared": compared, "rows": rows,
             "in_both": in_both}

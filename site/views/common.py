@@ -97,6 +97,11 @@ def effect_slug(effect: str) -> str:
     return "-".join(effect.lower().replace("/", " ").split())
 
 
+def drug_slug(url: str) -> str:
+    """How /drugs/compare names a drug: the last part of its page's address."""
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
 def effect_link(generation: Generation, effect: str) -> dict:
     """A side effect as a link: its key, how the guide writes it, and its own page."""
     return {"effect": effect, "label": generation.effect_label(effect),

@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from guide_site.article import article_html, fill_urgent_blocks, mark_words
 from guide_site.state import app_state
-from guide_site.views.common import TEMPLATES, effect_link, html_and_json
+from guide_site.views.common import TEMPLATES, drug_slug, effect_link, html_and_json
 from indexer import schema
 from indexer.page import SOURCES_ANCHOR
 from indexer.side_effects import BODY_SYSTEMS, system_label
@@ -66,6 +66,8 @@ def page_data(request: Request, url: str) -> dict:
         "headings": headings,
         "html": html,
         "side_effects": _side_effects(generation, page["pairs"]),
+        # A drug page (one that lists side effects) links to the comparison, itself chosen.
+        "compare_url": f"/drugs/compare?a={drug_slug(url)}" if page["pairs"] else None,
         "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
         "related": _related(generation, page, fields),
         "highlight": " ".join(words),
