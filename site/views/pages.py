@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,6 +14,7 @@ from guide_site.views.common import TEMPLATES, drug_slug, effect_link, html_and_
 from indexer import schema
 from indexer.page import SOURCES_ANCHOR
 from indexer.side_effects import BODY_SYSTEMS, system_label
+from insights.review import date_of
 
 RELATED = 5
 MAX_MARKED_WORDS = 20
@@ -84,11 +84,10 @@ def _urgent_block(state, notice_id: str) -> str | None:
 
 
 def _iso_date(value: object) -> str | None:
-    """A stored review date (ISO), or None when the page has none or it is not a date."""
-    try:
-        return date.fromisoformat(value).isoformat() if isinstance(value, str) and value else None
-    except ValueError:
-        return None
+    """A stored review date (ISO), or None when the page has none or it is not a date (read
+    as the editors' review report reads it)."""
+    day = date_of(value)
+    return day.isoformat() if day else None
 
 
 def _side_effects(generation, pairs: list[list[str]]) -> list[dict]:
