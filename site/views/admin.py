@@ -25,7 +25,6 @@ from guide_site import charts
 from guide_site.forms import read_form, require_same_origin
 from guide_site.state import app_state
 from guide_site.views.common import BadRequest, render
-from insights.events import REASONS
 from insights.guide import facts_from_context
 from insights.report import build_report
 from insights.store import StoreError
@@ -130,7 +129,7 @@ async def insights_page(request: Request) -> Response:
         report, problem = None, str(error)
     else:
         problem = ""
-    data = {"report": report, "problem": problem, "days": days, "reasons": REASONS,
+    data = {"report": report, "problem": problem, "days": days,
             "recording": insights.recording,
             "stats": insights.store.stats() if insights.store else None}
     if report is not None:

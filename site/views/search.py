@@ -21,9 +21,6 @@ from search.suggest import suggestions
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is true)
 
 
-SWITCHES = ("exact", "typing")  # parameters that are 0 or 1
-
-
 def _switch(query, name: str) -> bool:
     if name not in query:
         return False
