@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 # The footer's disclaimer: its last sentence is the shared emergency wording, with the
-# number as a call link (base.html writes it, as _results.html and feedback.html do).
+# number as a call link (the emergency_call macro in _macros.html, used by base.html,
+# _results.html and feedback.html).
 DISCLAIMER = (
     "This guide is for information only. It is not a substitute for professional medical "
     "advice, diagnosis or treatment. Always ask your doctor about your own health."
