@@ -8,6 +8,7 @@ from collections import defaultdict
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from guide_site.openapi import MAX_VALUE_CHARS
 from guide_site.state import app_state
 from guide_site.views.common import (
     BadRequest,
@@ -29,7 +30,6 @@ COMMON_EFFECTS = 12
 START_URL = "/lupus-symptoms/what-is-lupus"  # the guide's start page, linked from home
 SIDE_EFFECTS_ANCHOR = "possible-side-effects"  # when a page's own anchor is not stored
 COMPARED = ("a", "b")  # /drugs/compare?a=methotrexate&b=azathioprine
-MAX_NAME_CHARS = 100
 
 
 def _page_link(page: dict) -> dict:
@@ -174,8 +174,8 @@ def compare_data(request: Request) -> dict:
     asked = []
     for name in COMPARED:
         value = request.query_params.get(name, "")
-        if len(value) > MAX_NAME_CHARS:
-            raise BadRequest(f"{name} is the name of a drug page, at most {MAX_NAME_CHARS} "
+        if len(value) > MAX_VALUE_CHARS:
+            raise BadRequest(f"{name} is the name of a drug page, at most {MAX_VALUE_CHARS} "
                              "characters, such as methotrexate")
         asked.append(value.strip().lower())
     unknown = [value for value in asked if value and value not in by_slug]

@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from guide_site import recording
-from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS, MAX_VALUES
+from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS
 from guide_site.state import app_state
 from guide_site.views.common import BadRequest, json_response, render, search_url, twin
 from indexer.side_effects import system_label
-from search.filters import FACETS, Filters
+from search.filters import FACETS, MAX_VALUES, Filters
 from search.results import SearchParams, SearchResult, search
 from search.suggest import suggestions
 
