@@ -146,7 +146,7 @@ def search_data(request: Request, *, typing: bool = False) -> dict:
                 "url": hit.url,
                 "link": landing_link(hit.url, hit.anchor, result.highlight_terms),
                 # To share: the page at its section, without the search's words.
-                "share_url": hit.url + (f"#{hit.anchor}" if hit.anchor else ""),
+                "share_url": landing_link(hit.url, hit.anchor, []),
                 "heading": hit.heading,
                 "section": hit.section,
                 "section_title": hit.section_title,
