@@ -7,6 +7,12 @@ from markupsafe import Markup, escape
 
 BAR_GAP = 2
 LABEL_WIDTH = 220  # room for a query or a page's address on the left of a bar
+LABEL_CHARS = 32  # what fits in LABEL_WIDTH; longer labels are cut (the full one is the tooltip)
+
+
+def _short(label: str) -> str:
+    """`label` cut to LABEL_CHARS characters, ending with "…" when cut."""
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
@@ -45,10 +51,9 @@ def bars(values: list[tuple[str, int]], title: str, *, width: int = 640,
     body = []
     for index, (label, value) in enumerate(values):
         y = index * row
-        shown = label if len(label) <= 32 else label[:31] + "…"
         length = max(1, round(room * value / peak))
         body.append(f'<text class="label" x="{LABEL_WIDTH - 6}" y="{y + row - 7}" '
-                    f'text-anchor="end">{escape(shown)}</text>')
+                    f'text-anchor="end">{escape(_short(label))}</text>')
         body.append(f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 3}" width="{length}" '
                     f'height="{row - 6}"><title>{escape(label)}: {value}</title></rect>')
         body.append(f'<text class="value" x="{LABEL_WIDTH + length + 4}" y="{y + row - 7}">'
@@ -64,11 +69,10 @@ def split_bars(values: list[tuple[str, int, int]], title: str, *, width: int = 6
     body = []
     for index, (label, first, second) in enumerate(values):
         y = index * row
-        shown = label if len(label) <= 32 else label[:31] + "…"
         a = round(room * first / peak)
         b = round(room * second / peak)
         body.append(f'<text class="label" x="{LABEL_WIDTH - 6}" y="{y + row - 7}" '
-                    f'text-anchor="end">{escape(shown)}</text>')
+                    f'text-anchor="end">{escape(_short(label))}</text>')
         body.append(f'<rect class="bar no" x="{LABEL_WIDTH}" y="{y + 3}" width="{a}" '
                     f'height="{row - 6}"><title>{escape(label)}: No {first}</title></rect>')
         body.append(f'<rect class="bar yes" x="{LABEL_WIDTH + a}" y="{y + 3}" width="{b}" '

@@ -5,9 +5,10 @@ validator, schemathesis) can hold the API to its contract; tests do both."""
 
 from __future__ import annotations
 
+from search.filters import FACETS, MAX_VALUES
+
 MAX_Q_CHARS = 2000  # longer is refused (400); the search itself reads the first 300
-MAX_VALUE_CHARS = 100  # a facet value
-MAX_VALUES = 20  # values of one facet
+MAX_VALUE_CHARS = 100  # a facet value, or a drug's name in /drugs/compare
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -97,6 +98,7 @@ GUIDE_PAGE = _object({
     "html": {"type": "string", "description": "The article, sanitized HTML"},
     "side_effects": _array(_object({"system": STRING, "label": STRING,
                                     "effects": _array({"type": "object"})})),
+    "compare_url": NULLABLE_STRING,
     "warning_signs": _array(STRING), "related": _array(_object({"title": STRING,
                                                                 "url": STRING})),
     "highlight": STRING,
@@ -144,11 +146,15 @@ HEALTH = _object({"ok": BOOLEAN, "generation": INTEGER, "error": STRING}, ("ok",
 Q = {"name": "q", "in": "query", "required": False, "example": "headache after infusion",
      "description": "What to search for: words, \"a phrase\", -word, section:, effect:, "
                     "system:", "schema": {"type": "string", "maxLength": MAX_Q_CHARS}}
+# Each facet's description and example, listed in FACETS' order (a new facet must be added).
+FACET_PARAMETERS = {
+    "section": ("Section slug; a page has one section", "treating-lupus"),
+    "system": ("Body system key, e.g. Neurologic (several narrow)", "Neurologic"),
+    "effect": ("Side effect, e.g. headache (several narrow)", "headache"),
+}
 SEARCH_PARAMETERS = [
     Q,
-    _list_param("section", "Section slug; a page has one section", "treating-lupus"),
-    _list_param("system", "Body system key, e.g. Neurologic (several narrow)", "Neurologic"),
-    _list_param("effect", "Side effect, e.g. headache (several narrow)", "headache"),
+    *(_list_param(name, *FACET_PARAMETERS[name]) for name in FACETS),
     {"name": "page", "in": "query", "required": False, "example": 1,
      "description": "Results page; past the last, `results` is empty and `past_end` true",
      "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
@@ -199,7 +205,7 @@ OPENAPI: dict = {
             "Two drugs' side effects side by side", COMPARE, errors=("400",),
             parameters=[{"name": name, "in": "query", "required": False, "example": example,
                          "description": "A drug page's name (the end of its address)",
-                         "schema": {"type": "string", "maxLength": 100}}
+                         "schema": {"type": "string", "maxLength": MAX_VALUE_CHARS}}
                         for name, example in (("a", "methotrexate"), ("b", "azathioprine"))]),
         "/api/sitemap": _get("Every page, by section", SITEMAP),
         "/api/status": _get("The live index generation and its pages", STATUS),

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -24,7 +25,6 @@ from guide_site import charts
 from guide_site.forms import read_form, require_same_origin
 from guide_site.state import app_state
 from guide_site.views.common import BadRequest, render
-from insights.events import REASONS
 from insights.guide import facts_from_context
 from insights.report import build_report
 from insights.review import REVIEW_WINDOW_DAYS
@@ -34,6 +34,7 @@ COOKIE = "lupus_guide_admin"
 SESSION_SECONDS = 8 * 3600
 MAX_TOKEN = 500
 DEFAULT_DAYS = 30
+FLUSH_SECONDS = 2.0  # how long the report waits for this process's queued events
 NO_STORE = {"cache-control": "no-store", "x-robots-tag": "noindex"}
 
 
@@ -108,8 +109,6 @@ def _days(request: Request, retention: int) -> int:
 def _report(request: Request, days: int) -> dict:
     state = app_state(request)
     insights = state.insights
-    if insights.store is not None:
-        insights.store.flush(timeout=2.0)  # what this process has queued, written first
     facts = facts_from_context(state.search_context())
     return build_report([insights.db_path], days=days, min_hours=insights.settings.min_hours,
                         now=datetime.now(UTC).timestamp(), guide=facts)
@@ -121,13 +120,17 @@ async def insights_page(request: Request) -> Response:
     insights = app_state(request).insights
     days = _days(request, insights.settings.retention_days)
     try:
+        if insights.store is not None:
+            # What this process has queued, written first: waited for off the engine thread,
+            # which every search in the process shares, so a slow write stalls no search.
+            await run_in_threadpool(insights.store.flush, FLUSH_SECONDS)
         # On the engine thread: the report reads the live generation (its pages' dates).
         report = await app_state(request).run(lambda r: _report(r, days), request)
     except StoreError as error:
         report, problem = None, str(error)
     else:
         problem = ""
-    data = {"report": report, "problem": problem, "days": days, "reasons": REASONS,
+    data = {"report": report, "problem": problem, "days": days,
             "recording": insights.recording, "review_window": REVIEW_WINDOW_DAYS,
             "stats": insights.store.stats() if insights.store else None}
     if report is not None:

@@ -8,13 +8,17 @@ from collections import defaultdict
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from guide_site.openapi import MAX_VALUE_CHARS
 from guide_site.state import app_state
 from guide_site.views.common import (
     BadRequest,
     by_listing_order,
+    drug_slug,
+    effect_link,
     effect_slug,
     html_and_json,
     search_url,
+    twin,
 )
 from indexer import schema
 from indexer.page_rules import is_side_effects_heading
@@ -26,7 +30,6 @@ COMMON_EFFECTS = 12
 START_URL = "/lupus-symptoms/what-is-lupus"  # the guide's start page, linked from home
 SIDE_EFFECTS_ANCHOR = "possible-side-effects"  # when a page's own anchor is not stored
 COMPARED = ("a", "b")  # /drugs/compare?a=methotrexate&b=azathioprine
-MAX_NAME_CHARS = 100
 
 
 def _page_link(page: dict) -> dict:
@@ -49,8 +52,7 @@ def _effects(generation) -> list[dict]:
     for effect, mask in sorted(generation.effect_masks.items()):
         systems = sorted(systems_of[effect])
         effects.append({
-            "effect": effect, "label": generation.effect_label(effect), "count": mask.bit_count(),
-            "url": f"/side-effects/{effect_slug(effect)}", "systems": systems,
+            **effect_link(generation, effect), "count": mask.bit_count(), "systems": systems,
             "system_labels": [system_label(s) for s in systems]})
     return effects
 
@@ -93,18 +95,9 @@ def side_effects_data(request: Request) -> dict:
     return {"systems": groups, "total": len(effects)}
 
 
-def _effect_item(generation, effect: str) -> dict:
-    return {"effect": effect, "label": generation.effect_label(effect),
-            "url": f"/side-effects/{effect_slug(effect)}"}
-
-
-def _stored(generation, page: dict) -> dict:
-    return generation.searcher.stored_fields(page["docnum"])
-
-
-def _side_effects_anchor(fields: dict) -> str:
-    """The anchor of the page's "Possible Side Effects" heading."""
-    for anchor, heading, _ in json.loads(fields.get(schema.SECTIONS_JSON) or "[]"):
+def _side_effects_anchor(sections: list) -> str:
+    """The anchor of the page's "Possible Side Effects" heading, from its parsed sections."""
+    for anchor, heading, _ in sections:
         if anchor and is_side_effects_heading(heading):
             return anchor
     return SIDE_EFFECTS_ANCHOR
@@ -128,13 +121,13 @@ def side_effect_data(request: Request) -> dict:
         raise HTTPException(404, "No drug in the guide lists that side effect.")
     drugs = []
     for page in generation.pages_in(generation.effect_masks[effect]):
-        fields = _stored(generation, page)
+        fields, sections, _ = generation.result_fields(page["docnum"])  # cached, parsed
         systems = sorted({s for s, e in page["pairs"] if e == effect})
         drugs.append({
             **_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
             "systems": systems, "system_labels": [system_label(s) for s in systems],
             "lines": _lines_naming(fields, effect),
-            "side_effects_url": f"{page[schema.URL]}#{_side_effects_anchor(fields)}",
+            "side_effects_url": f"{page[schema.URL]}#{_side_effects_anchor(sections)}",
             "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
         })
     return {"effect": effect, "label": generation.effect_label(effect), "slug": slug,
@@ -148,11 +141,6 @@ def _drug_pages(generation) -> list[dict]:
                   key=lambda p: (p[schema.DRUG] or p[schema.TITLE]).casefold())
 
 
-def _drug_slug(page: dict) -> str:
-    """How /drugs/compare names a drug: the last part of its page's address."""
-    return page[schema.URL].rstrip("/").rsplit("/", 1)[-1]
-
-
 def drugs_data(request: Request) -> dict:
     """Drug pages (rows) by body system (columns): each cell the effects the drug's page
     lists for that part of the body, each a link to its side-effect page."""
@@ -161,18 +149,19 @@ def drugs_data(request: Request) -> dict:
     used = [s for s in BODY_SYSTEMS if any(s == pair[0] for p in drug_pages for pair in p["pairs"])]
     rows = []
     for page in drug_pages:
-        listed = f"{page[schema.URL]}#{_side_effects_anchor(_stored(generation, page))}"
+        _, sections, _ = generation.result_fields(page["docnum"])
+        listed = f"{page[schema.URL]}#{_side_effects_anchor(sections)}"
         cells = []
         for system in used:
             effects = sorted(e for s, e in page["pairs"] if s == system)
             cells.append({"system": system, "label": system_label(system),
                           "count": len(effects), "effects": effects,
                           "effect_labels": [generation.effect_label(e) for e in effects],
-                          "links": [_effect_item(generation, e) for e in effects],
+                          "links": [effect_link(generation, e) for e in effects],
                           "url": listed if effects else None})
         rows.append({**_page_link(page), "name": page[schema.DRUG] or page[schema.TITLE],
-                     "slug": _drug_slug(page), "side_effects_url": listed, "cells": cells,
-                     "total": len(page["pairs"])})
+                     "slug": drug_slug(page[schema.URL]), "side_effects_url": listed,
+                     "cells": cells, "total": len(page["pairs"])})
     return {"systems": used, "system_labels": [system_label(s) for s in used], "drugs": rows}
 
 
@@ -181,12 +170,12 @@ def compare_data(request: Request) -> dict:
     effects both list. A name the guide does not have is said, not an error."""
     generation = app_state(request).generation()
     drug_pages = _drug_pages(generation)
-    by_slug = {_drug_slug(p): p for p in drug_pages}
+    by_slug = {drug_slug(p[schema.URL]): p for p in drug_pages}
     asked = []
     for name in COMPARED:
         value = request.query_params.get(name, "")
-        if len(value) > MAX_NAME_CHARS:
-            raise BadRequest(f"{name} is the name of a drug page, at most {MAX_NAME_CHARS} "
+        if len(value) > MAX_VALUE_CHARS:
+            raise BadRequest(f"{name} is the name of a drug page, at most {MAX_VALUE_CHARS} "
                              "characters, such as methotrexate")
         asked.append(value.strip().lower())
     unknown = [value for value in asked if value and value not in by_slug]
@@ -194,17 +183,17 @@ def compare_data(request: Request) -> dict:
     compared, rows, in_both = [], [], []
     if len(chosen) == 2:
         compared = [{**_page_link(p), "name": p[schema.DRUG] or p[schema.TITLE],
-                     "slug": _drug_slug(p)} for p in chosen]
+                     "slug": drug_slug(p[schema.URL])} for p in chosen]
         effects_of = [{tuple(pair) for pair in p["pairs"]} for p in chosen]
         for system in BODY_SYSTEMS:
             cells = [sorted(e for s, e in pairs if s == system) for pairs in effects_of]
             if any(cells):
                 rows.append({"system": system, "label": system_label(system),
-                             "cells": [[_effect_item(generation, e) for e in cell]
+                             "cells": [[effect_link(generation, e) for e in cell]
                                        for cell in cells]})
         shared = {e for _, e in effects_of[0]} & {e for _, e in effects_of[1]}
-        in_both = [_effect_item(generation, e) for e in sorted(shared)]
-    return {"drugs": [{"slug": _drug_slug(p), "name": p[schema.DRUG] or p[schema.TITLE]}
+        in_both = [effect_link(generation, e) for e in sorted(shared)]
+    return {"drugs": [{"slug": drug_slug(p[schema.URL]), "name": p[schema.DRUG] or p[schema.TITLE]}
                       for p in drug_pages],
             "chosen": asked, "unknown": unknown, "compared": compared, "rows": rows,
             "in_both": in_both}
@@ -222,4 +211,4 @@ side_effect, side_effect_api = html_and_json(
 drugs, drugs_api = html_and_json(drugs_data, "drugs.html", lambda r, d: "/api/drugs")
 compare, compare_api = html_and_json(
     compare_data, "compare.html",
-    lambda r, d: "/api/drugs/compare" + (f"?{r.url.query}" if r.url.query else ""))
+    lambda r, d: twin("/api/drugs/compare", r))

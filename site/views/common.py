@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
@@ -19,9 +20,13 @@ from search.filters import FACETS, Filters
 from search.wording import counted, date_in_words
 from search.wording import effect_slug as effect_slug  # the views import it from here
 
+if TYPE_CHECKING:
+    from search.generation import Generation
+
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 # The footer's disclaimer: its last sentence is the shared emergency wording, with the
-# number as a call link (base.html writes it, as _results.html and feedback.html do).
+# number as a call link (the emergency_call macro in _macros.html, used by base.html,
+# _results.html and feedback.html).
 DISCLAIMER = (
     "This guide is for information only. It is not a substitute for professional medical "
     "advice, diagnosis or treatment. Always ask your doctor about your own health."
@@ -90,7 +95,23 @@ def search_url(q: str = "", filters: Filters | None = None, page: int = 1,
     return base + ("?" + urlencode(pairs) if pairs else "")
 
 
-def twin(url: str, request: Request) -> str:
-    """The JSON twin of an HTML view's URL, with the same query string."""
+def drug_slug(url: str) -> str:
+    """How /drugs/compare names a drug: the last part of its page's address."""
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def effect_link(generation: Generation, effect: str) -> dict:
+    """A side effect as a link: its key, how the guide writes it, and its own page."""
+    return {"effect": effect, "label": generation.effect_label(effect),
+            "url": f"/side-effects/{effect_slug(effect)}"}
+
+
+def with_query(url: str, request: Request) -> str:
+    """`url` with the request's query string, if it has one."""
     query = request.url.query
     return url + (f"?{query}" if query else "")
+
+
+def twin(url: str, request: Request) -> str:
+    """The JSON twin of an HTML view's URL, with the same query string."""
+    return with_query(url, request)

@@ -75,8 +75,7 @@ async def feedback_page(request: Request) -> Response:
     if page is None:
         raise HTTPException(404, "We could not find that page.")
     return render(request, "feedback.html", {"step": step, "url": page["url"],
-                                             "page_title": page[schema.TITLE],
-                                             "reasons": REASONS})
+                                             "page_title": page[schema.TITLE]})
 
 
 async def opened(request: Request) -> Response:

@@ -45,6 +45,6 @@ def page_address(request: Request) -> str:
     path = request.url.path
     if path == "/search" and request.url.query:
         kept = [(k, v) for k, v in request.query_params.multi_items()
-                if k not in ("fragment", "typing", "suggest")]
+                if k not in ("fragment", "typing")]
         return f"{base}{path}?{urlencode(kept)}" if kept else base + path
     return base + path

@@ -13,6 +13,9 @@ from guide_site.views.common import TEMPLATES, by_listing_order, html_and_json, 
 from indexer import generations, schema
 from indexer.sections import SECTIONS
 
+# The site's own views a sitemap lists (not /search: robots.txt keeps crawlers off it).
+SITEMAP_VIEWS = ("/", "/sections", "/side-effects", "/drugs", "/drugs/compare", "/sitemap")
+
 
 def sitemap_data(request: Request) -> dict:
     every_page = app_state(request).generation().all_pages()
@@ -32,7 +35,7 @@ async def sitemap_xml(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
     pages = await app_state(request).run(lambda r: app_state(r).generation().all_pages(),
                                          request)
-    urls = ["/", "/sections", "/side-effects", "/drugs", "/drugs/compare", "/sitemap"]
+    urls = list(SITEMAP_VIEWS)
     urls += [f"/sections/{slug}" for slug in SECTIONS]
     urls += [p[schema.URL] for p in pages]
     body = "".join(f"<url><loc>{xml_escape(base + u)}</loc></url>" for u in urls)

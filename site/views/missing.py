@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from guide_site.state import app_state
-from guide_site.views.common import effect_slug, render, search_url
+from guide_site.views.common import effect_slug, render, search_url, with_query
+from guide_site.views.meta import SITEMAP_VIEWS
 from guide_site.views.search import notice_data
 from indexer.sections import SECTIONS
 from indexer.side_effects import normalize_effect
@@ -32,8 +33,7 @@ SHORT_FORMS: dict[str, str] = {
     "treatment": "/sections/treating-lupus", "treatments": "/sections/treating-lupus",
     "living": "/sections/living-with-lupus", "psychological": "/sections/psychological-issues",
 }
-VIEWS = frozenset({"/", "/search", "/sections", "/side-effects", "/drugs", "/drugs/compare",
-                   "/sitemap"})
+VIEWS = frozenset({*SITEMAP_VIEWS, "/search"})
 NOT_WORDS = frozenset({"html", "htm", "php", "asp", "aspx", "index", "www", "sections",
                        "pages", "page"})
 MAX_WORDS = 8
@@ -70,8 +70,7 @@ def redirect_target(request: Request) -> str | None:
             target = f"/side-effects/{slug}"
     if target is None or target == request.url.path:
         return None
-    query = request.url.query
-    return target + (f"?{query}" if query else "")
+    return with_query(target, request)
 
 
 def path_words(path: str) -> tuple[str, str | None]:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from guide_site.article import article_html, fill_urgent_blocks, mark_words
 from guide_site.state import app_state
-from guide_site.views.common import TEMPLATES, effect_slug, html_and_json
+from guide_site.views.common import TEMPLATES, drug_slug, effect_link, html_and_json
 from indexer import schema
 from indexer.page import SOURCES_ANCHOR
 from indexer.side_effects import BODY_SYSTEMS, system_label
+from insights.review import date_of
 
 RELATED = 5
 MAX_MARKED_WORDS = 20
@@ -66,6 +66,8 @@ def page_data(request: Request, url: str) -> dict:
         "headings": headings,
         "html": html,
         "side_effects": _side_effects(generation, page["pairs"]),
+        # A drug page (one that lists side effects) links to the comparison, itself chosen.
+        "compare_url": f"/drugs/compare?a={drug_slug(url)}" if page["pairs"] else None,
         "warning_signs": [w for w in fields.get(schema.WARNING_SIGNS, "").split("\n") if w],
         "related": _related(generation, page, fields),
         "highlight": " ".join(words),
@@ -82,11 +84,10 @@ def _urgent_block(state, notice_id: str) -> str | None:
 
 
 def _iso_date(value: object) -> str | None:
-    """A stored review date (ISO), or None when the page has none or it is not a date."""
-    try:
-        return date.fromisoformat(value).isoformat() if isinstance(value, str) and value else None
-    except ValueError:
-        return None
+    """A stored review date (ISO), or None when the page has none or it is not a date (read
+    as the editors' review report reads it)."""
+    day = date_of(value)
+    return day.isoformat() if day else None
 
 
 def _side_effects(generation, pairs: list[list[str]]) -> list[dict]:
@@ -96,8 +97,7 @@ def _side_effects(generation, pairs: list[list[str]]) -> list[dict]:
     order = {name: i for i, name in enumerate(BODY_SYSTEMS)}
     return [
         {"system": system, "label": system_label(system),
-         "effects": [{"effect": e, "label": generation.effect_label(e),
-                      "url": f"/side-effects/{effect_slug(e)}"} for e in effects]}
+         "effects": [effect_link(generation, e) for e in effects]}
         for system, effects in sorted(by_system.items(), key=lambda item: order.get(item[0], 99))
     ]
 

@@ -10,18 +10,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from guide_site import recording
-from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS, MAX_VALUES
+from guide_site.openapi import MAX_Q_CHARS, MAX_VALUE_CHARS
 from guide_site.state import app_state
 from guide_site.views.common import BadRequest, json_response, render, search_url, twin
 from indexer.side_effects import system_label
-from search.filters import FACETS, Filters
+from search.filters import FACETS, MAX_VALUES, Filters
 from search.results import SearchParams, SearchResult, search
 from search.suggest import suggestions
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # ASCII digits only ("²".isdigit() is true)
-
-
-SWITCHES = ("exact", "typing")  # parameters that are 0 or 1
 
 
 def _switch(query, name: str) -> bool:
@@ -149,7 +146,7 @@ def search_data(request: Request, *, typing: bool = False) -> dict:
                 "url": hit.url,
                 "link": landing_link(hit.url, hit.anchor, result.highlight_terms),
                 # To share: the page at its section, without the search's words.
-                "share_url": hit.url + (f"#{hit.anchor}" if hit.anchor else ""),
+                "share_url": landing_link(hit.url, hit.anchor, []),
                 "heading": hit.heading,
                 "section": hit.section,
                 "section_title": hit.section_title,
