@@ -245,6 +245,35 @@ def building(index_dir: Path) -> bool:
     return bool(list(index_dir.glob(generations.BUILD_PREFIX + "*")))
 
 
+# The CLI's build, with every page it files noted as a line in a file, and held after
+# each page while a "hold" file exists (the workers are forked, so they inherit the wrapped
+# `_add_page`): a test can act at a known point of the writing rather than after a guessed
+# time, which a busy machine upsets.
+COUNTED_BUILD = """
+import os, sys, time
+from indexer import build, cli
+add_page, notes, hold = build._add_page, sys.argv.pop(1), sys.argv.pop(1)
+def counted(writer, result, *, update):
+    add_page(writer, result, update=update)
+    with open(notes, "a") as out:
+        out.write(result.page.path + "\\n")
+    while os.path.exists(hold):
+        time.sleep(0.01)
+build._add_page = counted
+cli.main()
+"""
+
+
+def counted_build(notes: Path, hold: Path, *args: str, **options) -> subprocess.Popen:
+    """`lupus-guide` with COUNTED_BUILD's wrapping (hold: a path that may never exist)."""
+    return subprocess.Popen([sys.executable, "-c", COUNTED_BUILD, str(notes), str(hold), *args],
+                            **options)
+
+
+def pages_filed(notes: Path) -> int:
+    return notes.read_text().count("\n") if notes.exists() else 0
+
+
 @pytest.mark.slow  # builds in subprocesses
 def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_path: Path) -> None:
     """Builds SIGKILLed while they write a generation with a page the live one does not
@@ -253,21 +282,20 @@ def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_
     good = build_index(big_content, index_dir)
     shutil.copy(FIXTURES / "old-site/treating-lupus/old-style-drug.html",
                 big_content / "treating-lupus/leflunomide.html")
-    # From when the killed build starts writing: at once, then a quarter and half of
-    # the time a whole build took in this process (the command takes longer still).
-    for delay in (0.0, good.seconds / 4, good.seconds / 2):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "indexer.cli", "build", "--content", str(big_content),
-             "--index", str(index_dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while not building(index_dir) and process.poll() is None:
-            assert time.monotonic() < deadline, "the build never started writing"
-            time.sleep(0.005)
-        time.sleep(delay)
-        assert building(index_dir), "the build finished before it could be killed"
+    # Killed as soon as it starts writing, then once a quarter and half of the pages are filed.
+    for attempt, filed in enumerate((0, good.pages // 4, good.pages // 2)):
+        notes = tmp_path / f"filed-{attempt}.txt"
+        process = counted_build(
+            notes, tmp_path / "no-hold", "build", "--content", str(big_content),
+            "--index", str(index_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not (building(index_dir) and pages_filed(notes) >= filed):
+            assert process.poll() is None, "the build finished before it could be killed"
+            assert time.monotonic() < deadline, "the build never got that far"
+            time.sleep(0.002)
         process.send_signal(signal.SIGKILL)  # the build only: its parsing workers follow it
         assert process.wait(timeout=30) == -signal.SIGKILL
+        assert pages_filed(notes) < good.pages + 1  # killed before it filed every page
         live = generations.live_generation(index_dir)
         assert live is not None and live.number == good.generation
         assert count_docs(index_dir) == good.pages
@@ -311,12 +339,21 @@ def test_a_failing_worker_stops_the_build_and_keeps_the_live_index(
 def test_two_writers_never_corrupt_the_index(big_content: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     env = {**os.environ, "LUPUS_GUIDE_LOCK_TIMEOUT": "0.2"}
-    command = [sys.executable, "-m", "indexer.cli", "build", "--content", str(big_content),
-               "--index", str(index_dir)]
-    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-    time.sleep(0.5)
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    arguments = ["build", "--content", str(big_content), "--index", str(index_dir)]
+    notes, hold = tmp_path / "filed.txt", tmp_path / "hold"
+    hold.touch()  # the first build holds after its first page until the second has tried
+    first = counted_build(notes, hold, *arguments, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not pages_filed(notes):
+            assert first.poll() is None, first.communicate()[1]
+            assert time.monotonic() < deadline, "the first build never started writing"
+            time.sleep(0.01)
+        second = subprocess.run([sys.executable, "-m", "indexer.cli", *arguments], env=env,
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        hold.unlink()  # a failure above still lets the first build finish and end
     _out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 1
