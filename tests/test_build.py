@@ -274,6 +274,16 @@ def pages_filed(notes: Path) -> int:
     return notes.read_text().count("\n") if notes.exists() else 0
 
 
+def wait_for_pages(process: subprocess.Popen, index_dir: Path, notes: Path, filed: int) -> None:
+    """Waits until the build writes its generation and has filed `filed` pages; fails if
+    it ends first or never gets there."""
+    deadline = time.monotonic() + 120
+    while not (building(index_dir) and pages_filed(notes) >= filed):
+        assert process.poll() is None, "the build finished before it got there"
+        assert time.monotonic() < deadline, "the build never got there"
+        time.sleep(0.002)
+
+
 @pytest.mark.slow  # builds in subprocesses
 def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_path: Path) -> None:
     """Builds SIGKILLed while they write a generation with a page the live one does not
@@ -288,11 +298,7 @@ def test_a_killed_build_leaves_the_live_index_searchable(big_content: Path, tmp_
         process = counted_build(
             notes, tmp_path / "no-hold", "build", "--content", str(big_content),
             "--index", str(index_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while not (building(index_dir) and pages_filed(notes) >= filed):
-            assert process.poll() is None, "the build finished before it could be killed"
-            assert time.monotonic() < deadline, "the build never got that far"
-            time.sleep(0.002)
+        wait_for_pages(process, index_dir, notes, filed)
         process.send_signal(signal.SIGKILL)  # the build only: its parsing workers follow it
         assert process.wait(timeout=30) == -signal.SIGKILL
         assert pages_filed(notes) < good.pages + 1  # killed before it filed every page
@@ -345,11 +351,7 @@ def test_two_writers_never_corrupt_the_index(big_content: Path, tmp_path: Path) 
     first = counted_build(notes, hold, *arguments, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 120
-        while not pages_filed(notes):
-            assert first.poll() is None, first.communicate()[1]
-            assert time.monotonic() < deadline, "the first build never started writing"
-            time.sleep(0.01)
+        wait_for_pages(first, index_dir, notes, 1)
         second = subprocess.run([sys.executable, "-m", "indexer.cli", *arguments], env=env,
                                 capture_output=True, text=True, timeout=120)
     finally:

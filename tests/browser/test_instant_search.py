@@ -305,18 +305,25 @@ def test_copy_link_on_a_guide_heading(page: Page, base_url: str) -> None:
         f"{base_url}/other-drugs/ivig#about-headaches")
 
 
-def test_a_keystroke_still_on_its_way_does_not_undo_a_facet(page: Page) -> None:
-    """Typing, then choosing a facet before the typed words' answer arrives: the facet wins.
-    The answer for the keystroke is held back until the facet's results are shown."""
+def hold_results_parts(page: Page, marker: str) -> list:
+    """Holds back the results parts whose address contains `marker` (their routes, to be
+    let through later); the others go through at once."""
     held = []
 
-    def hold_typing(route) -> None:
-        if "typing=1" in route.request.url:
+    def hold(route) -> None:
+        if marker in route.request.url:
             held.append(route)
         else:
             route.continue_()
 
-    page.route(re.compile(r"/search\?.*fragment=1"), hold_typing)
+    page.route(re.compile(r"/search\?.*fragment=1"), hold)
+    return held
+
+
+def test_a_keystroke_still_on_its_way_does_not_undo_a_facet(page: Page) -> None:
+    """Typing, then choosing a facet before the typed words' answer arrives: the facet wins.
+    The answer for the keystroke is held back until the facet's results are shown."""
+    held = hold_results_parts(page, "typing=1")
     page.goto("/search?q=headache")
     box = page.locator("#q")
     box.press("End")
@@ -338,15 +345,7 @@ def test_a_keystroke_still_on_its_way_does_not_undo_a_facet(page: Page) -> None:
 
 def test_a_late_answer_never_replaces_a_newer_one(page: Page) -> None:
     """The answer for "lupus" is held back until "rash" has been shown: it must be dropped."""
-    held = []
-
-    def hold_lupus(route) -> None:
-        if "q=lupus" in route.request.url:
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(re.compile(r"/search\?.*fragment=1"), hold_lupus)
+    held = hold_results_parts(page, "q=lupus")
     page.goto("/search?q=fatigue")
     box = page.locator("#q")
     box.fill("")
